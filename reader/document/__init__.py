@@ -1,0 +1,1 @@
+"""Qt-free document layer: bytes in, a clean canonical `Document` out."""

@@ -1,0 +1,137 @@
+"""Bytes on disk -> `Document`: the checks, the decoding cascade, cleanup and structure.
+
+The checks come before any byte is read, so that a directory, a device such as ``/dev/zero``
+or a 100 MB dump gets a clear refusal instead of a hang or an out-of-memory.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader.document.cleanup import clean_paragraphs
+from reader.document.decode import decode
+from reader.document.errors import (
+    DocumentError,
+    EmptyDocumentError,
+    FileMissingError,
+    FileTooLargeError,
+    NotAFileError,
+    UnreadableFileError,
+)
+from reader.document.model import (
+    PARAGRAPH_SEPARATOR,
+    Document,
+    Paragraph,
+    ParagraphKind,
+    Section,
+)
+from reader.document.structure import detect_headings
+
+MAX_FILE_BYTES = 48 * 1024 * 1024
+"""Larger files are refused: about 16 million Chinese characters, far beyond any novel, and
+more than a text view can lay out while staying responsive."""
+
+_TITLE_LINE = re.compile(r"^《(?P<title>[^《》]{1,40})》$")
+
+
+def load_document(path: Path, encoding: str | None = None, title: str | None = None) -> Document:
+    """Read, decode and structure the file at `path`.
+
+    `encoding` forces a codec (the user's "reopen with encoding"); `title` overrides the title
+    found in the text. Raises a `DocumentError` whose message is meant for the user.
+    """
+    data = read_text_file_bytes(path)
+    decoded = decode(data, encoding)
+    return document_from_text(
+        decoded.text, title=title, encoding=decoded.encoding, source=path, empty_name=path.name
+    )
+
+
+def read_text_file_bytes(path: Path) -> bytes:
+    """The file's bytes, after refusing what is not a readable regular file of sane size."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise FileMissingError(f"{path} does not exist.") from None
+    except PermissionError:
+        raise UnreadableFileError(f"You do not have permission to open {path}.") from None
+    except OSError as error:
+        raise UnreadableFileError(f"{path} cannot be opened: {error.strerror}.") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise NotAFileError(f"{path} is a folder, not a text file.")
+    if not stat.S_ISREG(status.st_mode):
+        raise NotAFileError(f"{path} is not a regular file (a device, pipe or socket).")
+    if status.st_size > MAX_FILE_BYTES:
+        size_mb = status.st_size / (1024 * 1024)
+        limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+        raise FileTooLargeError(
+            f"{path.name} is {size_mb:.0f} MB; the reader opens texts up to {limit_mb} MB. "
+            "Split it into volumes to read it here."
+        )
+    try:
+        with path.open("rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        raise UnreadableFileError(f"You do not have permission to read {path}.") from None
+    except OSError as error:
+        raise UnreadableFileError(f"{path} cannot be read: {error.strerror}.") from None
+
+
+def document_from_text(
+    text: str,
+    *,
+    title: str | None = None,
+    encoding: str = "utf-8",
+    source: Path | None = None,
+    empty_name: str = "The text",
+) -> Document:
+    """Build the canonical document from decoded text."""
+    paragraph_texts = clean_paragraphs(text)
+    if not paragraph_texts:
+        raise EmptyDocumentError(f"{empty_name} is empty: there is no text to show.")
+    return assemble(paragraph_texts, title=title, encoding=encoding, source=source)
+
+
+def assemble(
+    paragraph_texts: Sequence[str],
+    *,
+    title: str | None,
+    encoding: str,
+    source: Path | None,
+) -> Document:
+    """Join clean paragraphs into the canonical text and attach paragraph and section ranges."""
+    heading_by_index = {heading.index: heading for heading in detect_headings(paragraph_texts)}
+    paragraphs: list[Paragraph] = []
+    sections: list[Section] = []
+    offset = 0
+    for index, paragraph_text in enumerate(paragraph_texts):
+        heading = heading_by_index.get(index)
+        kind = ParagraphKind.HEADING if heading else ParagraphKind.BODY
+        paragraphs.append(Paragraph(offset, offset + len(paragraph_text), kind))
+        if heading:
+            sections.append(Section(heading.title, heading.level, offset, index))
+        offset += len(paragraph_text) + len(PARAGRAPH_SEPARATOR)
+    return Document(
+        text=PARAGRAPH_SEPARATOR.join(paragraph_texts),
+        paragraphs=tuple(paragraphs),
+        sections=tuple(sections),
+        title=title or title_from_text(paragraph_texts, source),
+        encoding=encoding,
+        source=source,
+    )
+
+
+def title_from_text(paragraph_texts: Sequence[str], source: Path | None) -> str:
+    """A book names itself in a first line such as ``《红楼梦》``; otherwise the file does."""
+    match = _TITLE_LINE.match(paragraph_texts[0]) if paragraph_texts else None
+    if match:
+        return match.group("title").strip()
+    if source is not None:
+        return source.stem
+    return "Untitled"
+
+
+__all__ = ["DocumentError", "document_from_text", "load_document"]

@@ -1,0 +1,138 @@
+"""The document model: one canonical text with paragraph and section ranges over it.
+
+Every position the rest of the program talks about (search hits, annotation ranges, the reading
+position) is an offset into `Document.text`, counted in Unicode code points, because that is
+what W3C text selectors count and what Python strings index. The Qt view converts to UTF-16
+units in exactly one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+PARAGRAPH_SEPARATOR = "\n"
+
+
+class ParagraphKind(Enum):
+    """What a paragraph is for the reader: body text or a section heading."""
+
+    BODY = "body"
+    HEADING = "heading"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A half-open range ``[start, end)`` of the canonical text, without its separator."""
+
+    start: int
+    end: int
+    kind: ParagraphKind = ParagraphKind.BODY
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading found in the text: where it starts and how deep it sits in the outline."""
+
+    title: str
+    level: int
+    start: int
+    paragraph_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One line of the table of contents: a section, or the untitled opening before the first."""
+
+    title: str
+    level: int
+    start: int
+    paragraph_index: int
+    is_opening: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned text ready for reading, searching and annotating.
+
+    `paragraphs` and `sections` are derived from `text` once, at load time; the document is
+    immutable so that every layer can share it without copying or locking.
+    """
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    title: str
+    encoding: str = "utf-8"
+    source: Path | None = None
+    fingerprint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fingerprint", fingerprint_of(self.text))
+
+    def paragraph_text(self, index: int) -> str:
+        """The text of paragraph `index` (no separator)."""
+        paragraph = self.paragraphs[index]
+        return self.text[paragraph.start : paragraph.end]
+
+    def paragraph_at(self, offset: int) -> int:
+        """Index of the paragraph containing canonical `offset` (a separator belongs to the
+        paragraph before it); offsets past the end clamp to the last paragraph."""
+        if not self.paragraphs:
+            raise IndexError("an empty document has no paragraphs")
+        low, high = 0, len(self.paragraphs) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.paragraphs[middle].start <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section whose heading most recently precedes `offset`, or None in the opening."""
+        current: Section | None = None
+        for section in self.sections:
+            if section.start > offset:
+                break
+            current = section
+        return current
+
+    def toc(self) -> tuple[TocEntry, ...]:
+        """The table of contents a reader navigates: the sections, preceded by an entry for the
+        opening text (a lead, front matter) when the document does not start with a heading."""
+        entries = [TocEntry(s.title, s.level, s.start, s.paragraph_index) for s in self.sections]
+        starts_with_heading = bool(self.sections) and self.sections[0].paragraph_index == 0
+        if self.paragraphs and not starts_with_heading:
+            top_level = min((s.level for s in self.sections), default=1)
+            opening = TocEntry(
+                title=opening_label(self.paragraph_text(0)),
+                level=top_level,
+                start=0,
+                paragraph_index=0,
+                is_opening=True,
+            )
+            entries.insert(0, opening)
+        return tuple(entries)
+
+
+OPENING_LABEL_LENGTH = 16
+
+
+def opening_label(first_paragraph: str) -> str:
+    """A TOC label for untitled opening text: its first words, like a reader's own bookmark."""
+    label = first_paragraph.strip()
+    if len(label) <= OPENING_LABEL_LENGTH:
+        return label
+    return label[:OPENING_LABEL_LENGTH] + "…"
+
+
+def fingerprint_of(text: str) -> str:
+    """A document is known by its content: the SHA-256 of its canonical text, hex, shortened.
+
+    96 bits keep collisions out of reach for any personal library while staying readable in
+    directory names and JSON.
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

@@ -1,0 +1,203 @@
+"""Loading real and hostile files: a document, or a DocumentError with a clear message."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.document.cleanup import MAX_PARAGRAPH_LENGTH
+from reader.document.errors import (
+    BinaryFileError,
+    EmptyDocumentError,
+    FileMissingError,
+    FileTooLargeError,
+    NotAFileError,
+    UndecodableError,
+    UnreadableFileError,
+)
+from reader.document.loader import MAX_FILE_BYTES, document_from_text, load_document
+from reader.document.model import ParagraphKind
+
+ARTICLE_SECTIONS = [
+    "智慧的火花:OpenAI的誕生與GPT的革命",
+    "震撼世界的巨浪:大模型的奇跡與應用",
+    "跨越障礙:萬億級大模型的挑戰與中美AI領域的較量",
+    "智算自主:全球運營商最大單集群智算中心在哈爾濱建成投用",
+    "在人工智能技術領域,美國還能卡中國的脖子嗎?",
+]
+
+
+def test_the_article_becomes_a_clean_document_with_five_sections(article_path: Path) -> None:
+    document = load_document(article_path)
+    assert [s.title for s in document.sections] == ARTICLE_SECTIONS
+    assert len(document.paragraphs) == 35
+    assert document.encoding == "utf-8"
+    assert "(chuàng)" not in document.text
+    for section in document.sections:
+        heading = document.paragraphs[section.paragraph_index]
+        assert heading.kind is ParagraphKind.HEADING
+        assert document.text[heading.start : heading.end] == section.title
+        assert section.start == heading.start
+
+
+def test_paragraph_ranges_tile_the_canonical_text(article_path: Path) -> None:
+    document = load_document(article_path)
+    assert document.paragraphs[0].start == 0
+    for before, after in zip(document.paragraphs, document.paragraphs[1:], strict=False):
+        assert document.text[before.end] == "\n"
+        assert after.start == before.end + 1
+    assert document.paragraphs[-1].end == len(document.text)
+
+
+def test_the_novel_gives_its_120_chapters_in_order(novel_path: Path) -> None:
+    document = load_document(novel_path)
+    assert document.title == "红楼梦"
+    assert len(document.sections) == 120
+    assert document.sections[0].title.startswith("第一回")
+    assert document.sections[-1].title.startswith("第一百二十回")
+    starts = [s.start for s in document.sections]
+    assert starts == sorted(starts)
+
+
+def test_toc_starts_with_the_opening_when_text_precedes_the_first_heading(
+    article_path: Path,
+) -> None:
+    toc = load_document(article_path).toc()
+    assert len(toc) == 6
+    assert toc[0].is_opening and toc[0].start == 0
+    assert toc[0].title.startswith("飛象原創(孫迎新/文)")
+    assert [e.title for e in toc[1:]] == ARTICLE_SECTIONS
+
+
+def test_a_document_that_opens_with_a_heading_has_no_opening_entry() -> None:
+    text = "第一章 開始\n" + "正文。" * 30 + "\n第二章 結束\n" + "正文。" * 30
+    document = document_from_text(text)
+    assert [e.title for e in document.toc()] == ["第一章 開始", "第二章 結束"]
+
+
+def test_the_fingerprint_depends_on_the_clean_text_only(tmp_path: Path) -> None:
+    lf, crlf = tmp_path / "lf.txt", tmp_path / "crlf.txt"
+    lf.write_bytes("第一段\n第二段\n".encode())
+    crlf.write_bytes("\ufeff第一段\r\n\r\n第二段\r\n".encode())
+    assert load_document(lf).fingerprint == load_document(crlf).fingerprint
+    assert load_document(lf).fingerprint != document_from_text("第一段\n第三段").fingerprint
+
+
+def test_offsets_lookups_agree_with_the_ranges(article_path: Path) -> None:
+    document = load_document(article_path)
+    for index, paragraph in enumerate(document.paragraphs):
+        assert document.paragraph_at(paragraph.start) == index
+        assert document.paragraph_at(paragraph.end) == index  # the separator belongs before
+    assert document.section_at(0) is None
+    third = document.sections[2]
+    assert document.section_at(third.start) == third
+    assert document.section_at(third.start - 1) == document.sections[1]
+
+
+def test_gb18030_and_big5_files_load_to_the_same_text_as_utf8(
+    tmp_path: Path, novel_path: Path
+) -> None:
+    text = novel_path.read_text(encoding="utf-8")[:20_000]
+    utf8 = tmp_path / "utf8.txt"
+    gb = tmp_path / "gb.txt"
+    utf8.write_text(text, encoding="utf-8")
+    gb.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    assert load_document(gb).text == load_document(utf8).text
+    assert load_document(gb).encoding == "gb18030"
+
+
+def test_the_user_can_force_an_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "big5.txt"
+    path.write_bytes("這是繁體中文的句子，說明編碼。".encode("big5"))
+    assert load_document(path, encoding="big5").text == "這是繁體中文的句子，說明編碼。"
+    with pytest.raises(UndecodableError, match="UTF-8"):
+        load_document(path, encoding="utf-8")
+
+
+# --- hostile input ----------------------------------------------------------------------------
+
+
+def test_a_missing_file_is_named_in_the_message(tmp_path: Path) -> None:
+    with pytest.raises(FileMissingError, match="does not exist"):
+        load_document(tmp_path / "nowhere.txt")
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotAFileError, match="folder"):
+        load_document(tmp_path)
+
+
+def test_a_device_is_refused_without_reading_it() -> None:
+    with pytest.raises(NotAFileError, match="not a regular file"):
+        load_document(Path("/dev/zero"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "secret.txt"
+    path.write_text("秘密", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(UnreadableFileError, match="permission"):
+        load_document(path)
+
+
+def test_a_read_refused_by_the_system_becomes_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same refusal as above for a root user: the open() itself fails with EACCES."""
+    path = tmp_path / "secret.txt"
+    path.write_text("秘密", encoding="utf-8")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(UnreadableFileError, match="permission"):
+        load_document(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\r\n\t\xe3\x80\x80\n"])
+def test_an_empty_file_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(EmptyDocumentError, match="empty"):
+        load_document(path)
+
+
+def test_a_png_image_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "picture.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(BinaryFileError, match="PNG"):
+        load_document(path)
+
+
+def test_a_program_is_refused() -> None:
+    executable = Path("/bin/ls").resolve()
+    with pytest.raises(BinaryFileError):
+        load_document(executable)
+
+
+def test_bytes_valid_in_no_encoding_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(bytes([0x81, 0x20, 0xFF, 0x7F, 0xC0, 0x0A]) * 200)
+    with pytest.raises((UndecodableError, BinaryFileError)):
+        load_document(path)
+
+
+def test_a_two_million_character_line_opens_wrapped(tmp_path: Path) -> None:
+    path = tmp_path / "one-line.txt"
+    path.write_text("天地玄黃宇宙洪荒。" * 222_223, encoding="utf-8")
+    document = load_document(path)
+    assert len(document.text) > 2_000_000
+    assert max(p.end - p.start for p in document.paragraphs) <= MAX_PARAGRAPH_LENGTH
+
+
+def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as stream:
+        stream.truncate(100 * 1024 * 1024)  # sparse: costs no disk
+    assert path.stat().st_size > MAX_FILE_BYTES
+    with pytest.raises(FileTooLargeError, match="100 MB"):
+        load_document(path)
