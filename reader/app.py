@@ -1,0 +1,40 @@
+"""Composition root: read the arguments, build the services, start the window or the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reader import __version__, cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for starting the window; subcommands are routed to `reader.cli` first."""
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A calm desktop reader for Chinese texts. With no PATH it opens the "
+        "bundled article.",
+        epilog="commands (run 'reader COMMAND --help' for each):\n"
+        "  toc [PATH] [--json]   print the document's sections\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", metavar="PATH", help="a text file to open")
+    parser.add_argument("--encoding", help="decode PATH with this encoding instead of detecting")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reader` command."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in cli.COMMANDS:
+        return cli.run(arguments)
+    options = build_parser().parse_args(arguments)
+    from reader.ui.launch import run_gui  # Qt is loaded only when a window is wanted
+
+    return run_gui(options.path, options.encoding)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The command line: structure as text or JSON, exit statuses, messages on stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from reader import __version__
+from reader.cli import EXIT_ERROR, EXIT_OK, run
+from reader.document.loader import load_document
+
+
+def run_cli(*arguments: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = run(list(arguments), stdout=stdout, stderr=stderr)
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+def test_toc_json_of_the_bundled_article() -> None:
+    status, out, err = run_cli("toc", "--json")
+    assert (status, err) == (EXIT_OK, "")
+    toc = json.loads(out)
+    assert toc["title"] == "從大模型到AI算力再到智算中心"
+    assert toc["encoding"] == "utf-8"
+    assert len(toc["fingerprint"]) == 24
+    assert toc["sections"][0]["title"] == "智慧的火花:OpenAI的誕生與GPT的革命"
+    assert len(toc["sections"]) == 5
+    assert all(s["level"] == 1 for s in toc["sections"])
+
+
+def test_toc_json_offsets_point_at_the_headings(novel_path: Path) -> None:
+    status, out, _err = run_cli("toc", str(novel_path), "--json")
+    toc = json.loads(out)
+    text = load_document(novel_path).text
+    assert status == EXIT_OK
+    assert len(toc["sections"]) == 120
+    for section in toc["sections"]:
+        assert text[section["start"] :].startswith(section["title"].split(" ")[0])
+
+
+def test_toc_as_text_lists_the_opening_and_sections() -> None:
+    status, out, _err = run_cli("toc")
+    lines = out.splitlines()
+    assert status == EXIT_OK
+    assert "從大模型到AI算力再到智算中心" in lines[0]
+    assert len(lines) == 1 + 6
+    assert lines[-1].strip().endswith("美國還能卡中國的脖子嗎?")
+
+
+def test_a_missing_file_is_an_error_on_stderr_with_status_2(tmp_path: Path) -> None:
+    status, out, err = run_cli("toc", str(tmp_path / "missing.txt"))
+    assert (status, out) == (EXIT_ERROR, "")
+    assert err.startswith("reader: ") and "does not exist" in err
+
+
+def test_a_folder_is_an_error(tmp_path: Path) -> None:
+    status, _out, err = run_cli("toc", str(tmp_path))
+    assert status == EXIT_ERROR
+    assert "folder" in err
+
+
+def test_a_binary_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(500))
+    status, _out, err = run_cli("toc", str(path))
+    assert status == EXIT_ERROR
+    assert "PNG" in err
+
+
+def test_the_installed_command_answers_help_and_version() -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.strip() == f"reader {__version__}"
+    help_text = subprocess.run(
+        [sys.executable, "-m", "reader", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "toc [PATH] [--json]" in help_text
+    assert "PATH" in help_text
+
+
+def test_an_unknown_encoding_is_an_error() -> None:
+    status, _out, err = run_cli("toc", "--encoding", "klingon")
+    assert status == EXIT_ERROR
+    assert "klingon" in err
