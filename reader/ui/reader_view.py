@@ -1,0 +1,270 @@
+"""The page: a read-only text view that shows one `Document` and reports where the reader is.
+
+One `QTextBlock` per paragraph, so canonical paragraph indices are block numbers; positions
+cross the Qt boundary only through `Utf16Map`. The view never loads anything from outside
+the document: `loadResource` answers every request with nothing, and links are not followed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QKeyEvent,
+    QResizeEvent,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from reader.document.model import Document, ParagraphKind
+from reader.document.script import Script, guess_script
+from reader.ui.theme import (
+    LINE_HEIGHT_PERCENT,
+    MEASURE_IN_CHARACTERS,
+    THEMES,
+    Theme,
+    body_block_format,
+    body_char_format,
+    body_font,
+    heading_block_format,
+    heading_char_format,
+)
+from reader.ui.utf16 import Utf16Map
+
+MIN_SIDE_MARGIN = 28
+SIDE_MARGIN_TOLERANCE = 12
+TOP_MARGIN = 36
+POSITION_REPORT_DELAY_MS = 120
+PAGE_OVERLAP_LINES = 2
+
+
+class ReaderView(QTextBrowser):
+    """Shows a document with the current theme and font size; scrolls to canonical offsets."""
+
+    position_changed = Signal(int)
+    """The canonical offset at the top of the page, reported shortly after scrolling stops."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerView")
+        self.setAccessibleName("Document text")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        # A scroll bar that comes and goes would change the width and relayout the whole text.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # Mouse selection only: keyboard selection would show a caret, and a reader's keys
+        # scroll the page instead (see keyPressEvent).
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._document: Document | None = None
+        self._utf16 = Utf16Map("")
+        self._theme = THEMES["light"]
+        self._font_size = 15.0
+        self._script = Script.UNKNOWN
+        self._report_timer = QTimer(self)
+        self._report_timer.setSingleShot(True)
+        self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
+        self._report_timer.timeout.connect(self._report_position)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    @property
+    def shown_document(self) -> Document | None:
+        """The document on the page, if any."""
+        return self._document
+
+    def show_document(self, document: Document, offset: int = 0) -> None:
+        """Lay out `document` and scroll so that canonical `offset` is at the top."""
+        self._document = document
+        self._utf16 = Utf16Map(document.text)
+        self._script = guess_script(document.text)
+        self._rebuild(offset)
+
+    def set_appearance(self, theme: Theme, font_size: float) -> None:
+        """Change theme and font size, keeping the reader's place."""
+        self._theme, self._font_size = theme, font_size
+        self.setPalette(theme.palette())
+        if self._document is not None:
+            self._rebuild(self.top_offset())
+
+    def _rebuild(self, offset: int) -> None:
+        """Build a fresh QTextDocument: one block per paragraph, formats from the theme."""
+        assert self._document is not None
+        document = self._document
+        font = body_font(self._script, self._font_size)
+        page = QTextDocument(self)
+        page.setUndoRedoEnabled(False)
+        page.setDefaultFont(font)
+        page.setDocumentMargin(0)
+        # Margins go in before the text: changing the frame format of a laid-out book would
+        # make Qt lay out all of it again, synchronously.
+        root = page.rootFrame().frameFormat()
+        root.setTopMargin(TOP_MARGIN)
+        root.setBottomMargin(TOP_MARGIN * 3)
+        root.setLeftMargin(self._side_margin())
+        root.setRightMargin(self._side_margin())
+        page.rootFrame().setFrameFormat(root)
+
+        body_block, body_char = body_block_format(font), body_char_format(self._theme)
+        cursor = QTextCursor(page)
+        cursor.beginEditBlock()
+        for index, paragraph in enumerate(document.paragraphs):
+            if paragraph.kind is ParagraphKind.HEADING:
+                level = self._heading_level(index)
+                block = heading_block_format(font, level)
+                char = heading_char_format(font, level, self._theme)
+            else:
+                block, char = body_block, body_char
+            if index == 0:
+                cursor.setBlockFormat(block)
+                cursor.setBlockCharFormat(char)
+                cursor.setCharFormat(char)
+            else:
+                cursor.insertBlock(block, char)
+            cursor.insertText(document.text[paragraph.start : paragraph.end], char)
+        cursor.endEditBlock()
+
+        self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
+        self.scroll_to_offset(offset)
+
+    def _heading_level(self, paragraph_index: int) -> int:
+        assert self._document is not None
+        for section in self._document.sections:
+            if section.paragraph_index == paragraph_index:
+                return section.level
+        return 1
+
+    # -- positions -----------------------------------------------------------------------------
+
+    def qt_position(self, offset: int) -> int:
+        """The Qt document position of canonical `offset`."""
+        return self._utf16.to_qt(offset)
+
+    def canonical_offset(self, position: int) -> int:
+        """The canonical offset of Qt document `position`."""
+        return self._utf16.to_canonical(position)
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Bring the line holding canonical `offset` to the top of the page."""
+        if self._document is None:
+            return
+        block = self.document().findBlock(self.qt_position(offset))
+        layout = self.document().documentLayout()
+        block_top = layout.blockBoundingRect(block).top()
+        line_top = 0.0
+        text_layout = block.layout()
+        in_block = self.qt_position(offset) - block.position()
+        if text_layout is not None and in_block > 0:
+            line = text_layout.lineForTextPosition(in_block)
+            if line.isValid():
+                line_top = line.y()
+        target = block_top + line_top
+        if offset == 0 or block.blockNumber() == 0:
+            target = 0
+        elif block.blockFormat().topMargin() and line_top == 0:
+            target -= block.blockFormat().topMargin() / 2
+        self._extend_scroll_range(round(target))
+        self.verticalScrollBar().setValue(round(target))
+        self._report_timer.start()
+
+    def _extend_scroll_range(self, target: int) -> None:
+        """Qt lays a long document out lazily and widens the scroll range only on a later
+        event-loop pass, so a jump past the range known so far would be clamped. The block's
+        bounding rect (computed above) has laid the text out that far: widen the range to the
+        target now, and Qt's own update sets the true maximum soon after. Asking for the
+        document size instead would force the whole book to be laid out at once."""
+        bar = self.verticalScrollBar()
+        if target > bar.maximum():
+            bar.setMaximum(target)
+
+    def scroll_to_paragraph(self, paragraph_index: int) -> None:
+        """Bring paragraph `paragraph_index` to the top of the page."""
+        if self._document is not None:
+            self.scroll_to_offset(self._document.paragraphs[paragraph_index].start)
+
+    def top_offset(self) -> int:
+        """The canonical offset of the first character visible at the top of the page."""
+        if self._document is None:
+            return 0
+        if self.verticalScrollBar().value() == 0:
+            return 0
+        point = QPoint(self._side_margin() + 4, 2)
+        return self.canonical_offset(self.cursorForPosition(point).position())
+
+    def _report_position(self) -> None:
+        if self._document is not None:
+            self.position_changed.emit(self.top_offset())
+
+    # -- layout: a comfortable measure, centred ----------------------------------------------------
+
+    def _side_margin(self) -> int:
+        em = self._font_size * 96 / 72
+        text_width = MEASURE_IN_CHARACTERS * em
+        return max(MIN_SIDE_MARGIN, int((self.viewport().width() - text_width) / 2))
+
+    def _update_side_margins(self) -> None:
+        """Re-centre the column after a resize; small changes are ignored because each one
+        costs a full relayout."""
+        margin = self._side_margin()
+        root = self.document().rootFrame()
+        frame_format: QTextFrameFormat = root.frameFormat()
+        if abs(frame_format.leftMargin() - margin) >= SIDE_MARGIN_TOLERANCE:
+            frame_format.setLeftMargin(margin)
+            frame_format.setRightMargin(margin)
+            root.setFrameFormat(frame_format)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the text column centred and no wider than the measure."""
+        offset = self.top_offset()
+        super().resizeEvent(event)
+        if self._document is not None:
+            self._update_side_margins()
+            self.scroll_to_offset(offset)
+
+    # -- keyboard: a reader scrolls, it has no caret to move ---------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Home/End, PgUp/PgDn, Space and the arrows scroll the page."""
+        bar = self.verticalScrollBar()
+        key, modifiers = event.key(), event.modifiers()
+        plain = modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        actions = {
+            Qt.Key.Key_Home: lambda: bar.setValue(bar.minimum()),
+            Qt.Key.Key_End: lambda: bar.setValue(bar.maximum()),
+            Qt.Key.Key_PageDown: lambda: bar.setValue(bar.value() + self._page_step()),
+            Qt.Key.Key_PageUp: lambda: bar.setValue(bar.value() - self._page_step()),
+            Qt.Key.Key_Space: lambda: bar.setValue(bar.value() + self._page_step()),
+            Qt.Key.Key_Down: lambda: bar.setValue(bar.value() + bar.singleStep()),
+            Qt.Key.Key_Up: lambda: bar.setValue(bar.value() - bar.singleStep()),
+        }
+        if key == Qt.Key.Key_Space and modifiers == Qt.KeyboardModifier.ShiftModifier:
+            bar.setValue(bar.value() - self._page_step())
+            return
+        action = actions.get(Qt.Key(key)) if plain else None
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        action()
+
+    def _page_step(self) -> int:
+        """A page, less two lines so the eye keeps its place."""
+        line = QFontMetricsF(self.document().defaultFont()).lineSpacing()
+        overlap = int(PAGE_OVERLAP_LINES * line * LINE_HEIGHT_PERCENT / 100)
+        return max(self.viewport().height() - overlap, overlap)
+
+    # -- nothing is ever fetched ---------------------------------------------------------------
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        """Refuse every external resource (images, style sheets): the page shows only text."""
+        return None
+
+    def doSetSource(
+        self,
+        name: QUrl | str,
+        kind: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
+    ) -> None:
+        """Never navigate away from the document, whatever link is activated."""

@@ -1,0 +1,401 @@
+"""The main window: the page, the table of contents, menus, and the reading state around them.
+
+The window owns no document logic. It asks the loader for documents, hands them to the view
+and the TOC, and records where the reader is in `Settings`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
+from reader.document.decode import SUPPORTED_ENCODINGS
+from reader.document.model import Document, TocEntry
+from reader.paths import AppPaths
+from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_settings
+from reader.ui.message_bar import MessageBar
+from reader.ui.reader_view import ReaderView
+from reader.ui.theme import THEMES
+from reader.ui.toc_panel import TocPanel
+from reader.ui.workers import DocumentLoader
+
+APP_TITLE = "Reader"
+FONT_STEP = 1.0
+TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One reading window."""
+
+    def __init__(self, paths: AppPaths, settings: Settings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        self._paths, self._settings = paths, settings
+        self._pending_path: Path | None = None
+        self._pending_encoding: str | None = None
+
+        self.message_bar = MessageBar()
+        self.view = ReaderView()
+        self.view.position_changed.connect(self._on_position_changed)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        self.toc = TocPanel()
+        self.toc.entry_activated.connect(self.go_to_entry)
+        self.toc_dock = QDockWidget("Contents", self)
+        self.toc_dock.setObjectName("tocDock")
+        self.toc_dock.setWidget(self.toc)
+        self.toc_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.toc_dock)
+
+        self._section_label = QLabel()
+        self._progress_label = QLabel()
+        self._encoding_label = QLabel()
+        self._busy = QProgressBar()
+        self._busy.setRange(0, 0)
+        self._busy.setMaximumWidth(120)
+        self._busy.setAccessibleName("Loading")
+        self._busy.hide()
+        status = self.statusBar()
+        status.addWidget(self._section_label, 1)
+        status.addPermanentWidget(self._busy)
+        status.addPermanentWidget(self._encoding_label)
+        status.addPermanentWidget(self._progress_label)
+
+        self.loader = DocumentLoader(self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+
+        self._build_menus()
+        self._restore_window()
+        self.apply_appearance()
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcuts: list[QKeySequence] | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden (full screen)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(
+            self._action("&Open…", self.choose_file, [QKeySequence(QKeySequence.StandardKey.Open)])
+        )
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.encoding_menu = file_menu.addMenu("Reopen with &Encoding")
+        for codec, label in SUPPORTED_ENCODINGS:
+            action = self.encoding_menu.addAction(label)
+            action.triggered.connect(lambda _checked=False, c=codec: self.reopen_with_encoding(c))
+        file_menu.addAction(self._action("Open the &Bundled Article", self.open_bundled_article))
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action("&Quit", self.close, [QKeySequence(QKeySequence.StandardKey.Quit)])
+        )
+        self._refresh_recent_menu()
+
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for theme in THEMES.values():
+            action = theme_menu.addAction(theme.label)
+            action.setCheckable(True)
+            action.setChecked(theme.name == self._settings.theme)
+            action.triggered.connect(lambda _checked=False, n=theme.name: self.set_theme(n))
+            self.theme_actions.addAction(action)
+        view_menu.addAction(
+            self._action(
+                "Zoom &In",
+                lambda: self.change_font_size(FONT_STEP),
+                [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
+            )
+        )
+        view_menu.addAction(
+            self._action(
+                "Zoom &Out",
+                lambda: self.change_font_size(-FONT_STEP),
+                [QKeySequence(QKeySequence.StandardKey.ZoomOut)],
+            )
+        )
+        view_menu.addAction(
+            self._action("&Actual Size", self.reset_font_size, [QKeySequence("Ctrl+0")])
+        )
+        view_menu.addSeparator()
+        toggle_toc = self.toc_dock.toggleViewAction()
+        toggle_toc.setText("&Contents Panel")
+        toggle_toc.setShortcut(QKeySequence("F9"))
+        view_menu.addAction(toggle_toc)
+        view_menu.addAction(
+            self._action(
+                "&Full Screen",
+                self.toggle_full_screen,
+                [QKeySequence(QKeySequence.StandardKey.FullScreen), QKeySequence("F11")],
+            )
+        )
+
+        go_menu = bar.addMenu("&Go")
+        go_menu.addAction(
+            self._action(
+                "&Next Section",
+                self.next_section,
+                [QKeySequence("Ctrl+PgDown"), QKeySequence("]")],
+            )
+        )
+        go_menu.addAction(
+            self._action(
+                "&Previous Section",
+                self.previous_section,
+                [QKeySequence("Ctrl+PgUp"), QKeySequence("[")],
+            )
+        )
+        go_menu.addSeparator()
+        go_menu.addAction(
+            self._action(
+                "&Beginning", lambda: self.view.scroll_to_offset(0), [QKeySequence("Ctrl+Home")]
+            )
+        )
+        go_menu.addAction(self._action("&End", self._scroll_to_end, [QKeySequence("Ctrl+End")]))
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for recent in self._settings.recent_files:
+            action = self.recent_menu.addAction(recent)
+            action.triggered.connect(lambda _checked=False, p=recent: self.open_path(Path(p)))
+        self.recent_menu.setEnabled(bool(self._settings.recent_files))
+
+    # -- opening documents -----------------------------------------------------------------------
+
+    def open_bundled_article(self) -> None:
+        """Open the article that ships with the reader."""
+        self._start_loading(bundled_article_path(), None, BUNDLED_ARTICLE_TITLE)
+
+    def open_path(self, path: Path, encoding: str | None = None) -> None:
+        """Open a user's file in the background; the current document stays until it is ready."""
+        self._start_loading(path.expanduser().absolute(), encoding, None)
+
+    def choose_file(self) -> None:
+        """Ask for a file and open it."""
+        current = self.current_path()
+        start = str(current.parent if current else Path.home())
+        name, _filter = QFileDialog.getOpenFileName(self, "Open a text", start, TEXT_FILE_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    def reopen_with_encoding(self, encoding: str) -> None:
+        """Decode the current file again with the encoding the user chose."""
+        path = self.current_path()
+        if path is None:
+            self.message_bar.show_info("There is no file to reopen.")
+            return
+        self._start_loading(path, encoding, None)
+
+    def current_document(self) -> Document | None:
+        """The document on the page, if any."""
+        return self.view.shown_document
+
+    def current_path(self) -> Path | None:
+        """The file the current document came from."""
+        document = self.current_document()
+        return document.source if document else None
+
+    def _start_loading(self, path: Path, encoding: str | None, title: str | None) -> None:
+        self._pending_path, self._pending_encoding = path, encoding
+        self._busy.show()
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        self.loader.load(path, encoding, title)
+
+    def _on_loaded(self, document: Document) -> None:
+        self._busy.hide()
+        self.statusBar().clearMessage()
+        self._remember_position()
+        self.message_bar.hide()
+        offset = self._settings.position_of(document.fingerprint)
+        self.view.show_document(document, offset)
+        self.toc.set_entries(document.toc())
+        self.toc.mark_position(offset)
+        self.setWindowTitle(f"{document.title} — {APP_TITLE}")
+        self._encoding_label.setText(document.encoding.upper())
+        if document.source and document.source != bundled_article_path():
+            self._settings.add_recent_file(document.source)
+            self._refresh_recent_menu()
+        self._update_status(offset)
+        self.save_settings()
+
+    def _on_failed(self, message: str) -> None:
+        self._busy.hide()
+        self.statusBar().clearMessage()
+        self.message_bar.show_error(message)
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    def go_to_entry(self, entry: TocEntry) -> None:
+        """Scroll to a table-of-contents entry."""
+        self.view.scroll_to_offset(entry.start)
+        self.toc.mark_position(entry.start)
+        self._update_status(entry.start)
+
+    def next_section(self) -> None:
+        """Go to the next heading after the one being read."""
+        entries = self.toc.entries
+        here = self.view.top_offset()
+        following = [e for e in entries if e.start > here]
+        if following:
+            self.go_to_entry(following[0])
+
+    def previous_section(self) -> None:
+        """Go to the start of the section being read, or to the one before if already there."""
+        entries = self.toc.entries
+        here = self.view.top_offset()
+        preceding = [e for e in entries if e.start < here]
+        if preceding:
+            self.go_to_entry(preceding[-1])
+
+    def _scroll_to_end(self) -> None:
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _on_position_changed(self, offset: int) -> None:
+        self.toc.mark_position(offset)
+        self._update_status(offset)
+        document = self.current_document()
+        if document is not None:
+            self._settings.remember_position(document.fingerprint, offset, document.source)
+
+    def _update_status(self, offset: int) -> None:
+        document = self.current_document()
+        if document is None:
+            return
+        section = document.section_at(offset)
+        self._section_label.setText(section.title if section else document.title)
+        percent = 100 * offset / max(len(document.text), 1)
+        self._progress_label.setText(f"{percent:.0f}%")
+
+    # -- appearance ---------------------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        """Switch to theme `name` (light, sepia, dark)."""
+        self._settings.theme = name
+        for action in self.theme_actions.actions():
+            action.setChecked(action.text() == THEMES[name].label)
+        self.apply_appearance()
+
+    def change_font_size(self, step: float) -> None:
+        """Make the text larger or smaller, within sane bounds."""
+        size = min(max(self._settings.font_size + step, MIN_FONT_SIZE), MAX_FONT_SIZE)
+        self._settings.font_size = size
+        self.apply_appearance()
+
+    def reset_font_size(self) -> None:
+        """Back to the default text size."""
+        self._settings.font_size = Settings().font_size
+        self.apply_appearance()
+
+    def apply_appearance(self) -> None:
+        """Apply the theme and font size from the settings to the whole window."""
+        theme = THEMES[self._settings.theme]
+        application().setPalette(theme.palette())  # menus and dialogs are windows of their own
+        self.view.set_appearance(theme, self._settings.font_size)
+
+    def toggle_full_screen(self) -> None:
+        """Enter or leave full screen."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    # -- drag and drop ---------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept a dragged local file."""
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open the first dropped local file."""
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(Path(url.toLocalFile()))
+                event.acceptProposedAction()
+                return
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry, state = self._settings.window_geometry, self._settings.window_state
+        restored = False
+        if geometry:
+            restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+        if not restored:
+            self.resize(1100, 780)
+            self.resizeDocks([self.toc_dock], [280], Qt.Orientation.Horizontal)
+        if state:
+            self.restoreState(QByteArray(base64.b64decode(state)))
+
+    def _remember_position(self) -> None:
+        document = self.current_document()
+        if document is not None:
+            offset = self.view.top_offset()
+            self._settings.remember_position(document.fingerprint, offset, document.source)
+
+    def save_settings(self) -> None:
+        """Write preferences and reading positions; a failure is reported, never fatal."""
+        self._settings.window_geometry = base64.b64encode(self.saveGeometry().data()).decode()
+        self._settings.window_state = base64.b64encode(self.saveState().data()).decode()
+        try:
+            save_settings(self._settings, self._paths.settings_file)
+        except OSError as error:
+            self.statusBar().showMessage(f"Settings could not be saved: {error.strerror}", 5000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember everything before the window goes."""
+        self._remember_position()
+        self.save_settings()
+        super().closeEvent(event)
+
+
+def application() -> QApplication:
+    """The running QApplication (the window is never built without one)."""
+    instance = QApplication.instance()
+    assert isinstance(instance, QApplication)
+    return instance

@@ -1,0 +1,54 @@
+"""Widget-test fixtures: real main windows on an isolated home, and a way to open files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from reader.paths import AppPaths
+from reader.settings import load_settings
+from reader.ui.window import MainWindow
+
+MakeWindow = Callable[[], MainWindow]
+LOAD_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _fusion_style(qapp: QApplication) -> None:
+    """The style the app itself sets, so palettes and metrics match what users see."""
+    qapp.setStyle("Fusion")
+
+
+@pytest.fixture
+def app_paths(isolated_home: Path) -> AppPaths:
+    return AppPaths.from_environment()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, app_paths: AppPaths) -> MakeWindow:
+    """Build windows as the app does, reading the settings from disk each time."""
+
+    def make() -> MainWindow:
+        window = MainWindow(app_paths, load_settings(app_paths.settings_file))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: MakeWindow) -> MainWindow:
+    return make_window()
+
+
+def wait_for_load(qtbot: QtBot, window: MainWindow, start: Callable[[], None]) -> None:
+    """Run `start`, which begins a load, and wait until the window has shown the outcome."""
+    with qtbot.waitSignal(window.loader.settled, timeout=LOAD_TIMEOUT_MS):
+        start()
