@@ -10,7 +10,7 @@ import base64
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -42,6 +42,8 @@ from reader.ui.toc_panel import TocPanel
 from reader.ui.workers import DocumentLoader
 
 APP_TITLE = "Reader"
+SAVE_DELAY_MS = 1500
+"""Settings are written this long after the last change, so a crash loses at most a moment."""
 FONT_STEP = 1.0
 TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 
@@ -93,6 +95,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self._busy)
         status.addPermanentWidget(self._encoding_label)
         status.addPermanentWidget(self._progress_label)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_settings)
 
         self.loader = DocumentLoader(self)
         self.loader.loaded.connect(self._on_loaded)
@@ -255,6 +262,7 @@ class MainWindow(QMainWindow):
         self.toc.set_entries(document.toc())
         self.toc.mark_position(offset)
         self.setWindowTitle(f"{document.title} — {APP_TITLE}")
+        self.view.setFocus()  # the keys scroll the new page straight away
         self._encoding_label.setText(document.encoding.upper())
         if document.source and document.source != bundled_article_path():
             self._settings.add_recent_file(document.source)
@@ -301,6 +309,7 @@ class MainWindow(QMainWindow):
         document = self.current_document()
         if document is not None:
             self._settings.remember_position(document.fingerprint, offset, document.source)
+            self._save_timer.start()
 
     def _update_status(self, offset: int) -> None:
         document = self.current_document()
@@ -336,6 +345,7 @@ class MainWindow(QMainWindow):
         theme = THEMES[self._settings.theme]
         application().setPalette(theme.palette())  # menus and dialogs are windows of their own
         self.view.set_appearance(theme, self._settings.font_size)
+        self._save_timer.start()
 
     def toggle_full_screen(self) -> None:
         """Enter or leave full screen."""
@@ -380,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         """Write preferences and reading positions; a failure is reported, never fatal."""
+        self._save_timer.stop()
         self._settings.window_geometry = base64.b64encode(self.saveGeometry().data()).decode()
         self._settings.window_state = base64.b64encode(self.saveState().data()).decode()
         try:

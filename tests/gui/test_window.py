@@ -6,11 +6,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontInfo,
+    QFontMetrics,
+    QPalette,
+)
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from reader.settings import DEFAULT_FONT_SIZE
+from reader.paths import AppPaths
+from reader.settings import DEFAULT_FONT_SIZE, load_settings
 from reader.ui.theme import THEMES
 from reader.ui.window import MainWindow
 
@@ -292,3 +301,32 @@ def test_a_new_document_replaces_the_message_of_a_failed_one(
     assert window.message_bar.isVisible()
     open_article(qtbot, window)
     assert not window.message_bar.isVisible()
+
+
+def test_the_reading_position_is_saved_soon_after_scrolling_without_closing(
+    qtbot: QtBot, window: MainWindow, app_paths: AppPaths
+) -> None:
+    open_article(qtbot, window)
+    document = window.current_document()
+    assert document is not None
+    window.go_to_entry(window.toc.entries[3])
+    qtbot.waitUntil(
+        lambda: (
+            load_settings(app_paths.settings_file).position_of(document.fingerprint)
+            == document.sections[2].start
+        ),
+        timeout=5000,
+    )
+
+
+def test_every_character_of_the_article_has_a_glyph_in_the_page_font(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """No tofu: the resolved body font covers the text (needs a CJK font, as the README says)."""
+    open_article(qtbot, window)
+    font = window.view.document().defaultFont()
+    metrics = QFontMetrics(font)
+    text = window.view.document().toPlainText()
+    missing = sorted({c for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))})
+    assert missing == [], f"{QFontInfo(font).family()} lacks {''.join(missing)}"
+    assert "CJK" in QFontInfo(font).family()
