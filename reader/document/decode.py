@@ -70,7 +70,7 @@ _LABELS = dict(SUPPORTED_ENCODINGS) | {
 
 UNDECODABLE_MESSAGE = (
     "The file is not valid text in any supported encoding (UTF-8, UTF-16, GB18030, Big5, ...). "
-    "Try File > Reopen with Encoding."
+    "Choose its encoding with File > Reopen with Encoding (or --encoding on the command line)."
 )
 
 # Longest BOMs first: the UTF-32-LE mark begins with the UTF-16-LE one.
