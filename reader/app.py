@@ -16,7 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A calm desktop reader for Chinese texts. With no PATH it opens the "
         "bundled article.",
         epilog="commands (run 'reader COMMAND --help' for each):\n"
-        "  toc [PATH] [--json]   print the document's sections\n",
+        "  toc [PATH] [--json]                       print the document's sections\n"
+        "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", metavar="PATH", help="a text file to open")

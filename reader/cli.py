@@ -17,12 +17,17 @@ from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
 from reader.document.errors import DocumentError
 from reader.document.loader import load_document
 from reader.document.model import Document
+from reader.paths import AppPaths
+from reader.search.index import IndexUnavailableError
+from reader.search.results import Hit, SearchResult
+from reader.search.searcher import DocumentSearcher
 
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_ERROR = 2
 
-COMMANDS = ("toc",)
+COMMANDS = ("toc", "search")
+DEFAULT_LIMIT = 50
 
 
 def open_document(path: str | None, encoding: str | None = None) -> Document:
@@ -48,21 +53,41 @@ def build_parser() -> argparse.ArgumentParser:
     add_document_arguments(toc)
     toc.add_argument("--json", action="store_true", help="print one JSON object")
     toc.set_defaults(handler=run_toc)
+
+    search = commands.add_parser("search", help="find text in the document")
+    search.add_argument("query", metavar="QUERY", help='words, "an exact phrase", -excluded')
+    add_document_arguments(search)
+    search.add_argument("--json", action="store_true", help="print a JSON list of hits")
+    search.add_argument(
+        "--limit",
+        type=_limit,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"print at most N hits, best first (default {DEFAULT_LIMIT}; 0 for all)",
+    )
+    search.set_defaults(handler=run_search)
     return parser
+
+
+def _limit(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the limit cannot be negative")
+    return value
 
 
 def run(argv: Sequence[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Run one subcommand; returns the exit status."""
     arguments = build_parser().parse_args(list(argv))
-    handler: Callable[[argparse.Namespace, TextIO], int] = arguments.handler
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler
     try:
-        return handler(arguments, stdout)
+        return handler(arguments, stdout, stderr)
     except DocumentError as error:
         print(f"reader: {error}", file=stderr)
         return EXIT_ERROR
 
 
-def run_toc(arguments: argparse.Namespace, stdout: TextIO) -> int:
+def run_toc(arguments: argparse.Namespace, stdout: TextIO, _stderr: TextIO) -> int:
     """``reader toc``: the document's structure, as text or JSON."""
     document = open_document(arguments.path, arguments.encoding)
     if arguments.json:
@@ -91,3 +116,43 @@ def toc_as_json(document: Document) -> dict[str, object]:
             {"title": s.title, "level": s.level, "start": s.start} for s in document.sections
         ],
     }
+
+
+def run_search(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``reader search``: hits best first, as text or JSON; exit 1 when nothing is found."""
+    document = open_document(arguments.path, arguments.encoding)
+    searcher = DocumentSearcher(document, AppPaths.from_environment().cache_dir)
+    try:
+        searcher.ensure_index()
+    except IndexUnavailableError as error:
+        print(f"reader: {error}", file=stderr)
+    try:
+        result = searcher.search(arguments.query)
+    finally:
+        searcher.close()
+    if result.query.is_empty:
+        print("reader: nothing to search: the query has no words to look for.", file=stderr)
+    shown = result.hits if arguments.limit == 0 else result.hits[: arguments.limit]
+    if arguments.json:
+        json.dump([result.hit_as_json(hit) for hit in shown], stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        print_hits(result, shown, stdout)
+    return EXIT_OK if result.hits else EXIT_NOTHING_FOUND
+
+
+def print_hits(result: SearchResult, hits: Sequence[Hit], stdout: TextIO) -> None:
+    """Hits as readable lines: section and offsets, then the snippet with the match marked."""
+    for hit in hits:
+        snippet = result.snippet(hit)
+        marked = (
+            snippet.text[: snippet.match_start]
+            + "【"
+            + snippet.text[snippet.match_start : snippet.match_end]
+            + "】"
+            + snippet.text[snippet.match_end :]
+        )
+        print(f"{hit.section}  [{hit.start}-{hit.end}]", file=stdout)
+        print(f"    {marked}", file=stdout)
+    more = f", {len(hits)} shown" if len(hits) < len(result.hits) else ""
+    print(f"{len(result.hits)} hits in {result.paragraphs} paragraphs{more}", file=stdout)

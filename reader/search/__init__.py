@@ -1,0 +1,1 @@
+"""Qt-free search: fold the text, index it with Whoosh, answer queries with exact hit offsets."""

@@ -1,0 +1,129 @@
+"""Search results: hits with canonical offsets, their snippets, and the order they are shown in.
+
+Ranking is deliberately simple and predictable: matches in headings first, then paragraphs that
+contain the whole query as one phrase, then by relevance (Whoosh's BM25 score, or how often the
+terms occur when the answer came from a scan), then in reading order.
+
+A common character in a novel has tens of thousands of hits, so snippets are made on demand for
+the hits actually shown, not for all of them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+from reader.document.model import Document, ParagraphKind
+from reader.search.folded import FoldedDocument
+from reader.search.query import ParsedQuery
+
+SNIPPET_BEFORE = 18
+SNIPPET_AFTER = 36
+ELLIPSIS = "…"
+
+
+class Method(Enum):
+    """How an answer was found."""
+
+    INDEX = "index"
+    SCAN = "scan"
+
+
+class Hit(NamedTuple):
+    """One occurrence of a searched term in the document (a tuple: a common character in a
+    novel has tens of thousands of hits, and tuples are the cheapest records to make)."""
+
+    start: int
+    end: int
+    paragraph: int
+    section: str
+    """Title of the table-of-contents entry the hit lies in (the opening's label before the
+    first heading)."""
+    section_start: int
+    in_heading: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A short excerpt around a hit, and where the matched text lies within it."""
+
+    text: str
+    match_start: int
+    match_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The answer to one query."""
+
+    document: Document
+    query: ParsedQuery
+    hits: tuple[Hit, ...]
+    """All hits, best first (see the module docstring)."""
+    paragraphs: int
+    """How many paragraphs matched."""
+    method: Method
+    note: str = ""
+    """Why the answer came the way it did, for the user (e.g. "index being built")."""
+
+    def in_reading_order(self) -> list[Hit]:
+        """The hits sorted by position, for walking through them with F3."""
+        return sorted(self.hits, key=lambda hit: hit.start)
+
+    def snippet(self, hit: Hit) -> Snippet:
+        """An excerpt of the hit's paragraph around it, cut with an ellipsis where shortened."""
+        paragraph = self.document.paragraphs[hit.paragraph]
+        left = max(paragraph.start, hit.start - SNIPPET_BEFORE)
+        right = min(paragraph.end, hit.end + SNIPPET_AFTER)
+        prefix = ELLIPSIS if left > paragraph.start else ""
+        suffix = ELLIPSIS if right < paragraph.end else ""
+        match_start = len(prefix) + hit.start - left
+        return Snippet(
+            prefix + self.document.text[left:right] + suffix,
+            match_start,
+            match_start + hit.end - hit.start,
+        )
+
+    def hit_as_json(self, hit: Hit) -> dict[str, object]:
+        """Plain JSON values, as the command line prints them."""
+        snippet = self.snippet(hit)
+        return {
+            "section": hit.section,
+            "start": hit.start,
+            "end": hit.end,
+            "text": self.document.text[hit.start : hit.end],
+            "paragraph": hit.paragraph,
+            "in_heading": hit.in_heading,
+            "snippet": snippet.text,
+            "snippet_match": [snippet.match_start, snippet.match_end],
+        }
+
+
+def rank_and_collect(
+    folded: FoldedDocument,
+    query: ParsedQuery,
+    scores: dict[int, float],
+    method: Method,
+    note: str = "",
+) -> SearchResult:
+    """Turn matching paragraphs (with relevance scores) into ranked hits."""
+    document = folded.document
+    toc = document.toc()
+    toc_starts = [entry.start for entry in toc]
+    phrase = query.phrase
+    ranked: list[tuple[int, float, int]] = []
+    for index, score in scores.items():
+        in_heading = document.paragraphs[index].kind is ParagraphKind.HEADING
+        tier = 0 if in_heading else 1 if phrase in folded.paragraph(index) else 2
+        ranked.append((tier, -score, index))
+    ranked.sort()
+    hits: list[Hit] = []
+    for tier, _score, index in ranked:
+        entry = toc[max(bisect_right(toc_starts, document.paragraphs[index].start) - 1, 0)]
+        hits.extend(
+            Hit(start, end, index, entry.title, entry.start, tier == 0)
+            for start, end in folded.occurrences(index, query.required)
+        )
+    return SearchResult(document, query, tuple(hits), len(scores), method, note)
