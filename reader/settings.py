@@ -80,15 +80,17 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write settings atomically: a temporary file in the same directory, then a rename."""
+    """Write settings atomically: a temporary file in the same directory, then a rename.
+
+    No fsync: it costs tens of milliseconds on the window's thread, and settings are not
+    precious (after a power cut a damaged file is set aside and defaults are used).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(asdict(settings), ensure_ascii=False, indent=1)
     descriptor, temporary = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

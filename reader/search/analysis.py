@@ -26,7 +26,10 @@ import opencc
 from whoosh import fields
 from whoosh.system import pack_uint
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
+FOLD_CHUNK = 32_768
+_SURROGATES_START, _SURROGATES_END = 0xD800, 0xDFFF
+_MAX_SIMPLIFY_STEPS = 4
 
 
 class Folder:
@@ -37,26 +40,45 @@ class Folder:
         self._table: dict[int, str] = {}
 
     def fold(self, text: str) -> str:
-        """`text` with every character folded; always the same length as `text`."""
+        """`text` with every character folded; always the same length as `text`.
+
+        A novel is folded in chunks: each C call holds the interpreter lock, and a window
+        thread waiting that long (tens of milliseconds for a whole novel) would drop frames.
+        """
         table = self._table
-        for character in set(text):
-            if ord(character) not in table:
-                table[ord(character)] = self._fold_character(character)
-        return text.translate(table)
+        pieces = []
+        for start in range(0, len(text), FOLD_CHUNK):
+            chunk = text[start : start + FOLD_CHUNK]
+            for character in set(chunk):
+                if ord(character) not in table:
+                    table[ord(character)] = self._fold_character(character)
+            pieces.append(chunk.translate(table))
+        return "".join(pieces)
 
     def _fold_character(self, character: str) -> str:
         """One character's folded form, or the character itself when folding would change the
         length (``㍿`` -> ``株式会社``, ``ß`` -> ``ss``): offsets must survive folding."""
         if character.isspace():
             return " "
+        if _SURROGATES_START <= ord(character) <= _SURROGATES_END:
+            return character  # a lone surrogate (from undecodable input) has no other form
         folded = unicodedata.normalize("NFKC", character)
         if len(folded) != 1:
             folded = character
         lowered = folded.lower()
         if len(lowered) == 1:
             folded = lowered
-        simplified = str(self._converter.convert(folded))
-        return simplified if len(simplified) == 1 else folded
+        return self._simplify(folded)
+
+    def _simplify(self, character: str) -> str:
+        """OpenCC's Simplified form, applied until it stops changing (薴 -> 苧 -> 苎), so that
+        folding a folded text changes nothing and both spellings find each other."""
+        for _attempt in range(_MAX_SIMPLIFY_STEPS):
+            simplified = str(self._converter.convert(character))
+            if len(simplified) != 1 or simplified == character:
+                break
+            character = simplified
+        return character
 
 
 @cache

@@ -34,9 +34,10 @@ class ParsedQuery:
         return not self.required
 
     @property
-    def phrase(self) -> str:
-        """The required terms as one run of text, for ranking exact-phrase matches first."""
-        return " ".join(self.required)
+    def phrases(self) -> tuple[str, ...]:
+        """The required terms as one run of text, for ranking exact-phrase matches first:
+        joined by a space as typed, and without it (Chinese has no spaces between words)."""
+        return (" ".join(self.required), "".join(self.required))
 
 
 def parse_query(text: str) -> ParsedQuery:

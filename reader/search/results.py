@@ -43,6 +43,8 @@ class Hit(NamedTuple):
     first heading)."""
     section_start: int
     in_heading: bool
+    tier: int = 2
+    """0: in a heading; 1: in a paragraph holding the whole query as one phrase; 2: other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +114,19 @@ def rank_and_collect(
     document = folded.document
     toc = document.toc()
     toc_starts = [entry.start for entry in toc]
-    phrase = query.phrase
+    phrases = query.phrases
     ranked: list[tuple[int, float, int]] = []
     for index, score in scores.items():
         in_heading = document.paragraphs[index].kind is ParagraphKind.HEADING
-        tier = 0 if in_heading else 1 if phrase in folded.paragraph(index) else 2
+        text = folded.paragraph(index)
+        tier = 0 if in_heading else 1 if any(p in text for p in phrases) else 2
         ranked.append((tier, -score, index))
     ranked.sort()
     hits: list[Hit] = []
     for tier, _score, index in ranked:
         entry = toc[max(bisect_right(toc_starts, document.paragraphs[index].start) - 1, 0)]
         hits.extend(
-            Hit(start, end, index, entry.title, entry.start, tier == 0)
+            Hit(start, end, index, entry.title, entry.start, tier == 0, tier)
             for start, end in folded.occurrences(index, query.required)
         )
     return SearchResult(document, query, tuple(hits), len(scores), method, note)

@@ -45,6 +45,11 @@ class DocumentSearcher:
         self.problem = "" if cache_dir else "No cache directory: searching without an index."
 
     @property
+    def index_ready(self) -> bool:
+        """True when queries are answered through the index."""
+        return self._index is not None
+
+    @property
     def document(self) -> Document:
         """The document searched."""
         return self.folded.document
@@ -73,6 +78,11 @@ class DocumentSearcher:
             self.state, self.problem = IndexState.UNAVAILABLE, str(error)
             raise
         self._use(built)
+
+    def mark_unavailable(self, problem: str) -> None:
+        """Record that the index cannot be built (it was tried elsewhere, e.g. in a child)."""
+        if self._index is None:
+            self.state, self.problem = IndexState.UNAVAILABLE, problem
 
     def search(self, text: str) -> SearchResult:
         """Search for `text` (see `reader.search.query` for the syntax)."""
@@ -113,7 +123,7 @@ class DocumentSearcher:
     def _scan_note(self) -> str:
         if self.state is IndexState.UNAVAILABLE:
             return self.problem
-        return "The search index is being prepared; these results come from a full scan."
+        return "Results from a full scan until the search index is ready."
 
     def _use(self, index: SearchIndex) -> None:
         self.close()

@@ -32,6 +32,8 @@ class Theme:
     muted: str
     selection: str
     panel: str
+    search_hit: str
+    search_current: str
 
     def palette(self) -> QPalette:
         """A palette for the whole window, so panels match the page."""
@@ -66,6 +68,8 @@ THEMES: dict[str, Theme] = {
         muted="#6f6a62",
         selection="#c9dcf5",
         panel="#f0eee9",
+        search_hit="#fbe38e",
+        search_current="#f6a04d",
     ),
     "sepia": Theme(
         name="sepia",
@@ -76,6 +80,8 @@ THEMES: dict[str, Theme] = {
         muted="#7c6a52",
         selection="#e0cfa4",
         panel="#eadfc4",
+        search_hit="#f2d77a",
+        search_current="#e8924a",
     ),
     "dark": Theme(
         name="dark",
@@ -86,6 +92,8 @@ THEMES: dict[str, Theme] = {
         muted="#8d8a84",
         selection="#3d5375",
         panel="#26272b",
+        search_hit="#5c4d1a",
+        search_current="#a8612a",
     ),
 }
 

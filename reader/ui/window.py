@@ -37,6 +37,9 @@ from reader.paths import AppPaths
 from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_settings
 from reader.ui.message_bar import MessageBar
 from reader.ui.reader_view import ReaderView
+from reader.ui.search_controller import SearchController
+from reader.ui.search_panel import SearchPanel
+from reader.ui.search_session import SearchSession
 from reader.ui.theme import THEMES
 from reader.ui.toc_panel import TocPanel
 from reader.ui.workers import DocumentLoader
@@ -45,6 +48,7 @@ APP_TITLE = "Reader"
 SAVE_DELAY_MS = 1500
 """Settings are written this long after the last change, so a crash loses at most a moment."""
 FONT_STEP = 1.0
+SEARCH_PANEL_WIDTH = 360
 TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 
 
@@ -81,6 +85,18 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.toc_dock)
+
+        self.search_panel = SearchPanel()
+        self.search_dock = QDockWidget("Search", self)
+        self.search_dock.setObjectName("searchDock")
+        self.search_dock.setWidget(self.search_panel)
+        self.search_dock.setFeatures(self.toc_dock.features())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+        self.search_dock.hide()
+        self.search = SearchController(
+            self.view, self.search_panel, SearchSession(paths.cache_dir, self), self
+        )
+        self.search.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
 
         self._section_label = QLabel()
         self._progress_label = QLabel()
@@ -119,7 +135,10 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if shortcuts:
-            action.setShortcuts(shortcuts)
+            # A standard key may already include the explicit one (FindNext is F3 on Linux):
+            # a duplicate would make Qt call the shortcut ambiguous and ignore it.
+            unique = {s.toString(): s for s in shortcuts if not s.isEmpty()}
+            action.setShortcuts(list(unique.values()))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)  # shortcuts work even when the menu bar is hidden (full screen)
         return action
@@ -141,6 +160,29 @@ class MainWindow(QMainWindow):
             self._action("&Quit", self.close, [QKeySequence(QKeySequence.StandardKey.Quit)])
         )
         self._refresh_recent_menu()
+
+        edit_menu = bar.addMenu("&Edit")
+        copy = self._action("&Copy", self.view.copy, [QKeySequence(QKeySequence.StandardKey.Copy)])
+        edit_menu.addAction(copy)
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            self._action("&Find…", self.start_search, [QKeySequence(QKeySequence.StandardKey.Find)])
+        )
+        edit_menu.addAction(
+            self._action(
+                "Find &Next",
+                self.search.next_hit,
+                [QKeySequence(QKeySequence.StandardKey.FindNext), QKeySequence("F3")],
+            )
+        )
+        edit_menu.addAction(
+            self._action(
+                "Find &Previous",
+                self.search.previous_hit,
+                [QKeySequence(QKeySequence.StandardKey.FindPrevious), QKeySequence("Shift+F3")],
+            )
+        )
+        edit_menu.addAction(self._action("C&lear Search", self.search.clear, [QKeySequence("Esc")]))
 
         view_menu = bar.addMenu("&View")
         theme_menu = view_menu.addMenu("&Theme")
@@ -173,6 +215,9 @@ class MainWindow(QMainWindow):
         toggle_toc.setText("&Contents Panel")
         toggle_toc.setShortcut(QKeySequence("F9"))
         view_menu.addAction(toggle_toc)
+        toggle_search = self.search_dock.toggleViewAction()
+        toggle_search.setText("&Search Panel")
+        view_menu.addAction(toggle_search)
         view_menu.addAction(
             self._action(
                 "&Full Screen",
@@ -268,7 +313,23 @@ class MainWindow(QMainWindow):
             self._settings.add_recent_file(document.source)
             self._refresh_recent_menu()
         self._update_status(offset)
+        self.search.document_opened(document)
         self.save_settings()
+
+    def escape(self) -> None:
+        """Esc clears the search; with no search, it leaves full screen."""
+        if self.search_panel.query_edit.text():
+            self.search.clear()
+        elif self.isFullScreen():
+            self.showNormal()
+
+    def start_search(self) -> None:
+        """Ctrl+F: show the search panel with the cursor in its query box."""
+        if not self.search_dock.isVisible() and self.search_dock.width() < SEARCH_PANEL_WIDTH:
+            self.resizeDocks([self.search_dock], [SEARCH_PANEL_WIDTH], Qt.Orientation.Horizontal)
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.focus_query()
 
     def _on_failed(self, message: str) -> None:
         self._busy.hide()
@@ -402,6 +463,7 @@ class MainWindow(QMainWindow):
         """Remember everything before the window goes."""
         self._remember_position()
         self.save_settings()
+        self.search.session.shutdown()
         super().closeEvent(event)
 
 

@@ -1,0 +1,137 @@
+"""Connects the search panel, the page and the background search session.
+
+Walking through hits follows reading order from where the reader is: the first Enter goes to
+the first hit at or after the top of the page, later ones step through the hits and wrap at
+the end (saying so), as in every reader and browser.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import QObject, Signal
+
+from reader.document.model import Document
+from reader.search.results import Hit, SearchResult
+from reader.ui.reader_view import ReaderView
+from reader.ui.search_panel import SearchPanel
+from reader.ui.search_session import SearchSession
+
+
+class SearchController(QObject):
+    """The behaviour of search in the window."""
+
+    message = Signal(str)
+    """A passing note for the status bar (e.g. "Search wrapped to the beginning")."""
+
+    def __init__(
+        self, view: ReaderView, panel: SearchPanel, session: SearchSession, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self.view, self.panel, self.session = view, panel, session
+        self.result: SearchResult | None = None
+        self._hits: list[Hit] = []
+        self._current: int | None = None
+        self._pending_steps = 0  # Enter pressed before the results arrived
+        panel.query_changed.connect(session.search)
+        panel.hit_activated.connect(self.go_to_hit)
+        panel.next_requested.connect(self.next_hit)
+        panel.previous_requested.connect(self.previous_hit)
+        panel.cleared.connect(self._forget)
+        session.results_ready.connect(self._show)
+        session.index_progress.connect(panel.show_index_progress)
+        session.index_status.connect(self._on_index_status)
+
+    @property
+    def current_hit(self) -> Hit | None:
+        """The hit last gone to, if any."""
+        return None if self._current is None else self._hits[self._current]
+
+    def document_opened(self, document: Document) -> None:
+        """Prepare search for a new document, and repeat the current query in it."""
+        self._forget()
+        self.session.set_document(document)
+        query = self.panel.active_query
+        if query.strip():
+            self.session.search(query)
+
+    def next_hit(self) -> None:
+        """Go to the next hit in reading order (the first one below the top of the page)."""
+        if self.result is None:
+            self._pending_steps = 1
+            return
+        if not self._hits:
+            return
+        if self._current is None:
+            starts = [hit.start for hit in self._hits]
+            number = bisect_left(starts, self.view.top_offset())
+        else:
+            number = self._current + 1
+        if number >= len(self._hits):
+            number = 0
+            self.message.emit("Search wrapped to the beginning.")
+        self._go_to(number)
+
+    def previous_hit(self) -> None:
+        """Go to the previous hit in reading order, wrapping at the beginning."""
+        if self.result is None:
+            self._pending_steps = -1
+            return
+        if not self._hits:
+            return
+        if self._current is None:
+            starts = [hit.start for hit in self._hits]
+            number = bisect_left(starts, self.view.top_offset()) - 1
+        else:
+            number = self._current - 1
+        if number < 0:
+            number = len(self._hits) - 1
+            self.message.emit("Search wrapped to the end.")
+        self._go_to(number)
+
+    def go_to_hit(self, hit: Hit) -> None:
+        """Go to a hit chosen in the panel."""
+        starts = [h.start for h in self._hits]
+        number = bisect_left(starts, hit.start)
+        if number < len(self._hits):
+            self._go_to(number)
+
+    def clear(self) -> None:
+        """Esc: forget the search and its marks."""
+        self.panel.clear()
+
+    def _go_to(self, number: int) -> None:
+        self._current = number
+        self.view.show_hit(number)
+        self.panel.select_hit(self._hits[number])
+
+    def _show(self, result: SearchResult) -> None:
+        previous = self.current_hit if self.result and self.result.query == result.query else None
+        self.result = result
+        self._hits = result.in_reading_order()
+        self._current = None
+        if previous is not None:  # the same query answered again (now by the index): stay
+            number = bisect_left([hit.start for hit in self._hits], previous.start)
+            if number < len(self._hits) and self._hits[number].start == previous.start:
+                self._current = number
+        self.panel.show_result(result)
+        self.view.set_search_hits(self._hits, self._current)
+        if self._current is not None:
+            self.panel.select_hit(self._hits[self._current])
+        steps, self._pending_steps = self._pending_steps, 0
+        if steps > 0:
+            self.next_hit()
+        elif steps < 0:
+            self.previous_hit()
+
+    def _forget(self) -> None:
+        self.result, self._hits, self._current = None, [], None
+        self._pending_steps = 0
+        self.view.set_search_hits([])
+
+    def _on_index_status(self, status: str) -> None:
+        building = self.session.building
+        self.panel.show_index_progress(0.0 if building else None)
+        self.panel.show_index_note(status)
+        if not building and self.panel.active_query.strip():
+            self.session.search(self.panel.active_query)  # refresh: now from the index

@@ -1,0 +1,221 @@
+"""Search for the open document, kept off the UI thread.
+
+Three kinds of background work. Preparing the document (folding its text, opening its index)
+and answering queries run on a thread pool; building the index when there is none (seconds
+for a novel, with progress) runs in a child process, because Whoosh would hold the
+interpreter lock and freeze the window.
+
+Each query carries a request number and only the latest answer is delivered, so fast typing
+never shows stale results. Until the searcher is ready, the latest query waits; while the
+index builds, queries are answered by scanning, and the result says so.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from multiprocessing.context import SpawnProcess
+from multiprocessing.queues import Queue
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from reader.document.model import Document
+from reader.search.background import Message, start_build
+from reader.search.results import SearchResult
+from reader.search.searcher import DocumentSearcher
+
+CHILD_POLL_MS = 100
+_Child = tuple[SpawnProcess, "Queue[Message]"]
+
+
+class _Signals(QObject):
+    prepared = Signal(object, object, int)
+    progress = Signal(float, int)
+    built = Signal(str, int)
+    answered = Signal(object, int, int)
+
+
+class _Job(QRunnable):
+    """Runs one callable on the thread pool."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self._work = work
+
+    def run(self) -> None:
+        self._work()
+
+
+class SearchSession(QObject):
+    """Owns the searcher of the current document and runs its work in the background."""
+
+    results_ready = Signal(object)
+    """A `SearchResult` for the latest query."""
+    index_progress = Signal(float)
+    """Fraction of the index built, while building."""
+    index_status = Signal(str)
+    """A short sentence on the index: being built, ready, or why it cannot be used."""
+
+    def __init__(self, cache_dir: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache_dir = cache_dir
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)  # one may build while the other answers
+        self._signals = _Signals(self)
+        self._signals.prepared.connect(self._on_prepared)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.built.connect(self._on_built)
+        self._signals.answered.connect(self._on_answered)
+        self._generation = 0  # bumped per document: answers for an old one are dropped
+        self._query_number = 0
+        self._searcher: DocumentSearcher | None = None
+        self._pending_query: str | None = None
+        self._child: _Child | None = None
+        self._child_generation = 0
+        self._poll = QTimer(self)
+        self._poll.setInterval(CHILD_POLL_MS)
+        self._poll.timeout.connect(self._poll_child)
+        self.building = False
+
+    @property
+    def searcher(self) -> DocumentSearcher | None:
+        """The current document's searcher, once prepared."""
+        return self._searcher
+
+    def set_document(self, document: Document) -> None:
+        """Start preparing search for a newly opened document."""
+        self._stop_child()
+        self.building = False
+        self._generation += 1
+        generation, cache_dir = self._generation, self._cache_dir
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+
+        def prepare() -> None:
+            searcher = DocumentSearcher(document, cache_dir)
+            child = None
+            if not searcher.open_index() and cache_dir is not None:
+                child = start_build(document, cache_dir)  # spawning takes a moment: not here
+            self._signals.prepared.emit(searcher, child, generation)
+
+        self._pool.start(_Job(prepare))
+
+    def search(self, text: str) -> None:
+        """Answer `text` in the background; `results_ready` follows unless a newer query
+        overtakes it."""
+        self._query_number += 1
+        if self._searcher is None:
+            self._pending_query = text
+            return
+        searcher, number, generation = self._searcher, self._query_number, self._generation
+
+        def answer() -> None:
+            result = searcher.search(text)
+            self._signals.answered.emit(result, number, generation)
+
+        self._pool.start(_Job(answer))
+
+    def wait_until_idle(self, milliseconds: int = 30_000) -> bool:
+        """Block until background work is done (for tests and orderly shutdown)."""
+        return self._pool.waitForDone(milliseconds)
+
+    def shutdown(self) -> None:
+        """Stop any build and wait briefly for the workers."""
+        self._stop_child()
+        self._pool.waitForDone(5_000)
+        if self._searcher is not None:
+            self._searcher.close()
+
+    # -- answers from the workers ----------------------------------------------------------------
+
+    def _on_prepared(
+        self, searcher: DocumentSearcher, child: _Child | None, generation: int
+    ) -> None:
+        if generation != self._generation:
+            searcher.close()
+            if child is not None:
+                _terminate(child)
+            return
+        self._searcher = searcher
+        if child is not None:
+            self._watch(child, generation)
+        else:
+            self.index_status.emit(searcher.problem)
+        if self._pending_query is not None:
+            text, self._pending_query = self._pending_query, None
+            self.search(text)
+
+    def _watch(self, child: _Child, generation: int) -> None:
+        """Follow a build running in a child process (see `reader.search.background`)."""
+        self._stop_child()
+        self.building = True
+        self.index_status.emit("Building the search index…")
+        self._child, self._child_generation = child, generation
+        self._poll.start()
+
+    def _poll_child(self) -> None:
+        """Relay the child's messages; when it is done, open the index it built."""
+        if self._child is None:
+            self._poll.stop()
+            return
+        process, messages = self._child
+        generation = self._child_generation
+        while True:
+            try:
+                kind, value = messages.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "progress":
+                self._signals.progress.emit(float(value), generation)
+            else:
+                self._finish_child(str(value) if kind == "failed" else "", generation)
+                return
+        if not process.is_alive():  # died without a word: killed, out of memory
+            self._finish_child("The search index could not be built.", generation)
+
+    def _finish_child(self, problem: str, generation: int) -> None:
+        self._stop_child()
+        searcher = self._searcher
+        if searcher is None or generation != self._generation:
+            return
+        if problem:
+            searcher.mark_unavailable(problem)
+            self._signals.built.emit(problem, generation)
+            return
+
+        def open_built() -> None:
+            opened = searcher.open_index()
+            self._signals.built.emit("" if opened else searcher.problem, generation)
+
+        self._pool.start(_Job(open_built))
+
+    def _stop_child(self) -> None:
+        self._poll.stop()
+        if self._child is not None:
+            _terminate(self._child)
+            self._child = None
+
+    def _on_progress(self, fraction: float, generation: int) -> None:
+        if generation == self._generation:
+            self.index_progress.emit(fraction)
+
+    def _on_built(self, problem: str, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.building = False
+        self.index_status.emit(problem)
+
+    def _on_answered(self, result: SearchResult, number: int, generation: int) -> None:
+        if number == self._query_number and generation == self._generation:
+            self.results_ready.emit(result)
+
+
+def _terminate(child: _Child) -> None:
+    """End a build process; it removes its half-built workspace as it goes."""
+    process, messages = child
+    if process.is_alive():
+        process.terminate()
+    process.join(timeout=2)
+    messages.close()
