@@ -93,12 +93,17 @@ class SearchSession(QObject):
             self._searcher.close()
         self._searcher = None
 
+        signals = self._signals  # jobs hold no reference to the session itself
+
         def prepare() -> None:
             searcher = DocumentSearcher(document, cache_dir)
             child = None
             if not searcher.open_index() and cache_dir is not None:
-                child = start_build(document, cache_dir)  # spawning takes a moment: not here
-            self._signals.prepared.emit(searcher, child, generation)
+                try:  # spawning takes a moment: not on the window's thread
+                    child = start_build(document, cache_dir)
+                except (OSError, RuntimeError) as error:
+                    searcher.mark_unavailable(f"The search index cannot be built ({error}).")
+            signals.prepared.emit(searcher, child, generation)
 
         self._pool.start(_Job(prepare))
 
@@ -110,10 +115,10 @@ class SearchSession(QObject):
             self._pending_query = text
             return
         searcher, number, generation = self._searcher, self._query_number, self._generation
+        signals = self._signals
 
         def answer() -> None:
-            result = searcher.search(text)
-            self._signals.answered.emit(result, number, generation)
+            signals.answered.emit(searcher.search(text), number, generation)
 
         self._pool.start(_Job(answer))
 
@@ -185,9 +190,11 @@ class SearchSession(QObject):
             self._signals.built.emit(problem, generation)
             return
 
+        signals = self._signals
+
         def open_built() -> None:
             opened = searcher.open_index()
-            self._signals.built.emit("" if opened else searcher.problem, generation)
+            signals.built.emit("" if opened else searcher.problem, generation)
 
         self._pool.start(_Job(open_built))
 
