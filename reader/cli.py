@@ -55,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     toc.set_defaults(handler=run_toc)
 
     search = commands.add_parser("search", help="find text in the document")
-    search.add_argument("query", metavar="QUERY", help='words, "an exact phrase", -excluded')
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help='words, "an exact phrase", -excluded (put -- before a QUERY that starts with -)',
+    )
     add_document_arguments(search)
     search.add_argument("--json", action="store_true", help="print a JSON list of hits")
     search.add_argument(
@@ -123,7 +127,7 @@ def run_search(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     document = open_document(arguments.path, arguments.encoding)
     searcher = DocumentSearcher(document, AppPaths.from_environment().cache_dir)
     try:
-        searcher.ensure_index()
+        searcher.ensure_index()  # quietly: a second or two once per document, then reused
     except IndexUnavailableError as error:
         print(f"reader: {error}", file=stderr)
     try:

@@ -121,7 +121,8 @@ class DocumentSearcher:
         return rank_and_collect(self.folded, query, scores, Method.SCAN, note)
 
     def _scan_note(self) -> str:
-        if self.state is IndexState.UNAVAILABLE:
+        """Why this answer came from a scan: the index's problem if it had one."""
+        if self.problem:
             return self.problem
         return "Results from a full scan until the search index is ready."
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from reader.document.model import Document
 from reader.search.background import Message, start_build
 from reader.search.results import SearchResult
-from reader.search.searcher import DocumentSearcher
+from reader.search.searcher import DocumentSearcher, IndexState
 
 CHILD_POLL_MS = 100
 _Child = tuple[SpawnProcess, "Queue[Message]"]
@@ -215,8 +215,24 @@ class SearchSession(QObject):
         self.index_status.emit(problem)
 
     def _on_answered(self, result: SearchResult, number: int, generation: int) -> None:
-        if number == self._query_number and generation == self._generation:
+        if generation != self._generation:
+            return
+        searcher = self._searcher
+        if searcher is not None and searcher.state is IndexState.MISSING and not self.building:
+            self._rebuild(searcher)  # the index was found damaged while answering
+        if number == self._query_number:
             self.results_ready.emit(result)
+
+    def _rebuild(self, searcher: DocumentSearcher) -> None:
+        """Build the index again in a child process, after it was found damaged."""
+        if self._cache_dir is None:
+            return
+        try:
+            child = start_build(searcher.document, self._cache_dir)
+        except (OSError, RuntimeError) as error:
+            searcher.mark_unavailable(f"The search index cannot be built ({error}).")
+            return
+        self._watch(child, self._generation)
 
 
 def _terminate(child: _Child) -> None:
