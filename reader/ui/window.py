@@ -49,6 +49,7 @@ SAVE_DELAY_MS = 1500
 """Settings are written this long after the last change, so a crash loses at most a moment."""
 FONT_STEP = 1.0
 SEARCH_PANEL_WIDTH = 360
+SEARCH_PREPARE_DELAY_MS = 300
 TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 
 
@@ -97,6 +98,10 @@ class MainWindow(QMainWindow):
             self.view, self.search_panel, SearchSession(paths.cache_dir, self), self
         )
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self._search_prepare_timer = QTimer(self)  # a child: it dies with the window
+        self._search_prepare_timer.setSingleShot(True)
+        self._search_prepare_timer.setInterval(SEARCH_PREPARE_DELAY_MS)
+        self._search_prepare_timer.timeout.connect(self._prepare_search)
 
         self._section_label = QLabel()
         self._progress_label = QLabel()
@@ -313,8 +318,15 @@ class MainWindow(QMainWindow):
             self._settings.add_recent_file(document.source)
             self._refresh_recent_menu()
         self._update_status(offset)
-        self.search.document_opened(document)
         self.save_settings()
+        # Search preparation (folding, opening or building the index) waits until the page
+        # has painted and Qt has laid out the first screens, so it never delays them.
+        self._search_prepare_timer.start()
+
+    def _prepare_search(self) -> None:
+        document = self.current_document()
+        if document is not None:
+            self.search.document_opened(document)
 
     def escape(self) -> None:
         """Esc clears the search; with no search, it leaves full screen."""
