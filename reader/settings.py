@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from reader.atomic import write_atomically
 
 THEMES = ("light", "sepia", "dark")
 DEFAULT_FONT_SIZE = 15.0
@@ -80,21 +80,9 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write settings atomically: a temporary file in the same directory, then a rename.
-
-    No fsync: it costs tens of milliseconds on the window's thread, and settings are not
-    precious (after a power cut a damaged file is set aside and defaults are used).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(asdict(settings), ensure_ascii=False, indent=1)
-    descriptor, temporary = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(payload)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write settings atomically (no fsync: it costs tens of milliseconds on the window's
+    thread, and settings are not precious; after a power cut a damaged file is set aside)."""
+    write_atomically(path, json.dumps(asdict(settings), ensure_ascii=False, indent=1))
 
 
 def _settings_from_json(raw: dict[str, Any]) -> Settings:

@@ -85,6 +85,6 @@ def test_a_failed_save_leaves_the_previous_file_intact(tmp_path: Path) -> None:
         with contextlib.suppress(OSError):
             save_settings(Settings(theme="dark"), path)
         assert load_settings(path).theme in {"sepia", "dark"}  # root may still write
-        assert not list(tmp_path.glob(".settings-*"))
+        assert not list(tmp_path.glob(".settings.json-*"))
     finally:
         tmp_path.chmod(0o700)

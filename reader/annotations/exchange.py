@@ -1,0 +1,491 @@
+"""Taking annotations elsewhere: Markdown to read, W3C Web Annotation JSON-LD to move them.
+
+Markdown is for people: the document's sections in reading order, each annotation as its quote
+(a blockquote), the note exactly as the user wrote it, then its colour and tags. The note is the
+user's own text in the user's own file, so Markdown or HTML in it is kept, not escaped; only a
+note line that would otherwise turn into a heading (``#``, or a setext ``===``/``---``
+underline) is prefixed with a backslash, so that a note can never forge a section of the export.
+
+JSON-LD follows the W3C Web Annotation Data Model: an ``AnnotationCollection`` whose first page
+holds every annotation, each with a ``TextQuoteSelector`` and a ``TextPositionSelector``. The
+model has no highlight colour; we use its own styling mechanism: the target is a specific
+resource with ``styleClass`` set to the colour name (``"yellow"``), and the annotation carries
+a ``CssStylesheet`` defining that class, so other tools can even show it. Tags are
+``TextualBody`` bodies with purpose ``tagging``; the note is a plain-text ``TextualBody`` with
+purpose ``commenting``.
+
+Import is strict, because it writes into the only precious data: the whole file is checked
+before anything is returned, and the first problem is reported with where it is (``item 12:
+target has no TextQuoteSelector``, items counted from 1). Unknown fields are ignored. Selectors
+pointing beyond the text are not an error here: anchoring turns such annotations into orphans.
+Two items with the same id in one file are refused, since it is impossible to tell which one the
+user meant to keep.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from reader.annotations.model import (
+    Annotation,
+    Colour,
+    TextPosition,
+    TextQuote,
+    normalise_tags,
+    now,
+)
+from reader.document.model import Document, TocEntry
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+DOCUMENT_URN = "urn:reader:document:"
+COLLECTION_URN = "urn:reader:collection:"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+ORPHANS_HEADING = "Could not be placed"
+
+STYLE_COLOURS = {
+    Colour.YELLOW: "#fff176",
+    Colour.GREEN: "#aed581",
+    Colour.BLUE: "#81d4fa",
+    Colour.PINK: "#f48fb1",
+    Colour.PURPLE: "#ce93d8",
+}
+"""Light-theme shades written into the exported stylesheet, for other tools to show."""
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
+_HEADING_LIKE = re.compile(r" {0,3}(#|=+[ \t]*$|-+[ \t]*$)")
+_MAX_ID_LENGTH = 4096
+
+
+class ImportFormatError(Exception):
+    """The file cannot be imported; the message says why, for the user. Nothing was stored."""
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def to_markdown(
+    document: Document, annotations: Sequence[Annotation], orphans: Sequence[Annotation] = ()
+) -> str:
+    """The annotations as a Markdown document, grouped by section in reading order.
+
+    Sections without annotations are left out; `orphans` (which have no place in this text)
+    follow under their own heading.
+    """
+    lines = [f"# {_one_line(document.title)}"]
+    entries = document.toc()
+    groups: dict[int, list[Annotation]] = {}
+    for annotation in annotations:
+        groups.setdefault(_entry_index(entries, annotation.position.start), []).append(annotation)
+    for index in sorted(groups):
+        title = entries[index].title if index >= 0 else document.title
+        lines += ["", f"## {_one_line(title)}"]
+        for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
+            lines += _markdown_annotation(annotation)
+    if orphans:
+        lines += ["", f"## {ORPHANS_HEADING}"]
+        for annotation in orphans:
+            lines += _markdown_annotation(annotation)
+    return "\n".join(lines) + "\n"
+
+
+def _entry_index(entries: Sequence[TocEntry], offset: int) -> int:
+    """The last table-of-contents entry starting at or before `offset` (-1: before them all)."""
+    found = -1
+    for index, entry in enumerate(entries):
+        if entry.start > offset:
+            break
+        found = index
+    return found
+
+
+def _markdown_annotation(annotation: Annotation) -> list[str]:
+    lines = [""]
+    lines += [f"> {line}" if line else ">" for line in annotation.quote.exact.split("\n")]
+    if annotation.note:
+        lines.append("")
+        lines += [_defuse_heading(line) for line in annotation.note.splitlines()]
+    details = f"Colour: {annotation.colour.value}"
+    if annotation.tags:
+        details += " · Tags: " + ", ".join(_inline_code(tag) for tag in annotation.tags)
+    lines += ["", details]
+    return lines
+
+
+def _defuse_heading(line: str) -> str:
+    return "\\" + line.lstrip(" ") if _HEADING_LIKE.match(line) else line
+
+
+def _inline_code(value: str) -> str:
+    """`value` as a Markdown code span, whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{padding}{value}{padding}{fence}"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+# --- W3C Web Annotation: export ------------------------------------------------------------------
+
+
+def to_w3c(
+    document: Document, annotations: Sequence[Annotation], source: str | None = None
+) -> dict[str, object]:
+    """An `AnnotationCollection` holding `annotations`, ready for `json.dumps`.
+
+    Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
+    text the annotation's selectors were made on, which lets `from_w3c` restore it.
+    """
+    items = [_w3c_annotation(annotation, source) for annotation in annotations]
+    return {
+        "@context": W3C_CONTEXT,
+        "id": f"{COLLECTION_URN}{document.fingerprint}",
+        "type": "AnnotationCollection",
+        "label": document.title,
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+
+
+def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, object]:
+    body: list[dict[str, str]] = []
+    if annotation.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
+        )
+    body += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags]
+    quote, position, colour = annotation.quote, annotation.position, annotation.colour.value
+    item: dict[str, object] = {
+        "@context": W3C_CONTEXT,
+        "id": annotation.id,
+        "type": "Annotation",
+        "motivation": "commenting" if annotation.note else "highlighting",
+        "created": annotation.created,
+        "modified": annotation.modified,
+        "stylesheet": {
+            "type": "CssStylesheet",
+            "value": f".{colour} {{ background-color: {STYLE_COLOURS[annotation.colour]} }}",
+        },
+        "target": {
+            "type": "SpecificResource",
+            "source": source or f"{DOCUMENT_URN}{annotation.document}",
+            "styleClass": colour,
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": quote.exact,
+                    "prefix": quote.prefix,
+                    "suffix": quote.suffix,
+                },
+                {"type": "TextPositionSelector", "start": position.start, "end": position.end},
+            ],
+        },
+    }
+    if body:
+        item["body"] = body
+    return item
+
+
+# --- W3C Web Annotation: import ------------------------------------------------------------------
+
+
+def load_w3c_file(
+    path: Path, document_fingerprint: str | None = None, max_bytes: int = MAX_IMPORT_BYTES
+) -> list[Annotation]:
+    """`from_w3c` on the file at `path`, refusing a non-file or an oversized one before reading."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise ImportFormatError(f"{path} is not a regular file.")
+        if status.st_size > max_bytes:
+            raise ImportFormatError(_too_large(status.st_size, max_bytes))
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise ImportFormatError(f"{path} cannot be read: {error.strerror or error}.") from None
+    return from_w3c(data, document_fingerprint, max_bytes)
+
+
+def from_w3c(
+    data: bytes | str, document_fingerprint: str | None = None, max_bytes: int = MAX_IMPORT_BYTES
+) -> list[Annotation]:
+    """The annotations in a W3C Web Annotation JSON(-LD) document.
+
+    Accepts an `AnnotationCollection` (with `first.items` or `items`), an `AnnotationPage`, a
+    single `Annotation` or a JSON list of them. The document an annotation belongs to comes
+    from its target's ``urn:reader:document:`` source, else from `document_fingerprint`.
+    Raises `ImportFormatError` on the first problem found.
+    """
+    # A character is at least one byte, so a long string is refused before it is encoded.
+    size = len(data)
+    if isinstance(data, str) and size <= max_bytes:
+        size = len(data.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ImportFormatError(_too_large(size, max_bytes))
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFormatError("The file is not UTF-8 text, so it is not JSON.") from None
+    try:
+        parsed = json.loads(data)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    except (ValueError, RecursionError):
+        raise ImportFormatError("The file is not JSON this program can read.") from None
+    items = _items_of(parsed)
+    annotations: list[Annotation] = []
+    first_seen: dict[str, int] = {}
+    for number, item in enumerate(items, start=1):
+        annotation = _annotation_from(item, f"item {number}", document_fingerprint)
+        if annotation.id in first_seen:
+            raise ImportFormatError(
+                f"Items {first_seen[annotation.id]} and {number} have the same id "
+                f"{annotation.id!r}; the file is ambiguous and was not imported."
+            )
+        first_seen[annotation.id] = number
+        annotations.append(annotation)
+    return annotations
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"The file is {size / (1024 * 1024):.1f} MB; annotation files up to "
+        f"{limit / (1024 * 1024):.0f} MB can be imported."
+    )
+
+
+def _has_type(value: dict[str, object], name: str) -> bool:
+    kind = value.get("type")
+    return kind == name or (isinstance(kind, list) and name in kind)
+
+
+def _items_of(parsed: object) -> list[object]:
+    if isinstance(parsed, list):
+        return parsed
+    if not isinstance(parsed, dict):
+        raise ImportFormatError(
+            "The file holds no annotations: expected a JSON object or list, "
+            f"found {_json_kind(parsed)}."
+        )
+    if _has_type(parsed, "Annotation"):
+        return [parsed]
+    if _has_type(parsed, "AnnotationPage"):
+        return _page_items(parsed, "the annotation page")
+    if _has_type(parsed, "AnnotationCollection"):
+        if "items" in parsed:
+            return _page_items(parsed, "the collection")
+        first = parsed.get("first")
+        if isinstance(first, dict):
+            return _page_items(first, "the collection's first page")
+        if first is None and parsed.get("total") == 0:
+            return []
+        raise ImportFormatError(
+            "The collection does not contain its annotations (its first page is missing or "
+            "only a link, and nothing is fetched from the network)."
+        )
+    raise ImportFormatError(
+        "The file is not a W3C Web Annotation file: the top-level object's type is "
+        f"{parsed.get('type')!r}, not AnnotationCollection, AnnotationPage or Annotation."
+    )
+
+
+def _page_items(page: dict[str, object], where: str) -> list[object]:
+    items = page.get("items")
+    if not isinstance(items, list):
+        raise ImportFormatError(f"In {where}, items is {_json_kind(items)}, not a list.")
+    if isinstance(page.get("next"), str | dict):
+        raise ImportFormatError(
+            f"{where[0].upper()}{where[1:]} continues on further pages that are not in this "
+            "file; export everything into one file."
+        )
+    return items
+
+
+def _annotation_from(item: object, where: str, document_fingerprint: str | None) -> Annotation:
+    if not isinstance(item, dict):
+        raise ImportFormatError(
+            f"{where}: expected an annotation object, found {_json_kind(item)}."
+        )
+    if not _has_type(item, "Annotation"):
+        raise ImportFormatError(f"{where}: type is {item.get('type')!r}, not 'Annotation'.")
+    identifier = item.get("id")
+    if not isinstance(identifier, str) or not identifier.strip():
+        raise ImportFormatError(f"{where}: has no id.")
+    if len(identifier) > _MAX_ID_LENGTH:
+        raise ImportFormatError(f"{where}: its id is {len(identifier)} characters long.")
+    target = _single_target(item.get("target"), where)
+    quote, position = _selectors(target.get("selector"), where)
+    note, tags = _bodies(item, where)
+    created = _timestamp(item, "created", where) or now()
+    modified = _timestamp(item, "modified", where) or created
+    return Annotation(
+        id=identifier,
+        document=_document_of(target, where, document_fingerprint),
+        quote=quote,
+        position=position,
+        colour=_colour_of(target),
+        note=note,
+        tags=normalise_tags(tags),
+        created=created,
+        modified=modified,
+    )
+
+
+def _single_target(target: object, where: str) -> dict[str, object]:
+    if isinstance(target, list):
+        if len(target) != 1:
+            raise ImportFormatError(
+                f"{where}: has {len(target)} targets; exactly one passage is supported."
+            )
+        target = target[0]
+    if isinstance(target, str):
+        raise ImportFormatError(f"{where}: target is only a link, with no selector of a passage.")
+    if not isinstance(target, dict):
+        raise ImportFormatError(f"{where}: has no target (found {_json_kind(target)}).")
+    return target
+
+
+def _selectors(selector: object, where: str) -> tuple[TextQuote, TextPosition]:
+    selectors = selector if isinstance(selector, list) else [selector]
+    quote: TextQuote | None = None
+    position: TextPosition | None = None
+    for candidate in selectors:
+        if not isinstance(candidate, dict):
+            continue
+        if _has_type(candidate, "TextQuoteSelector") and quote is None:
+            quote = _quote_selector(candidate, where)
+        elif _has_type(candidate, "TextPositionSelector") and position is None:
+            position = _position_selector(candidate, where)
+    if quote is None:
+        raise ImportFormatError(f"{where}: target has no TextQuoteSelector.")
+    if position is None:
+        raise ImportFormatError(f"{where}: target has no TextPositionSelector.")
+    return quote, position
+
+
+def _quote_selector(selector: dict[str, object], where: str) -> TextQuote:
+    values: dict[str, str] = {}
+    for key in ("exact", "prefix", "suffix"):
+        value = selector.get(key, "")
+        if not isinstance(value, str):
+            raise ImportFormatError(
+                f"{where}: TextQuoteSelector {key} is {_json_kind(value)}, not text."
+            )
+        values[key] = value
+    if not values["exact"]:
+        raise ImportFormatError(f"{where}: TextQuoteSelector has no exact text.")
+    return TextQuote(values["exact"], values["prefix"], values["suffix"])
+
+
+def _position_selector(selector: dict[str, object], where: str) -> TextPosition:
+    start, end = _offset(selector, "start", where), _offset(selector, "end", where)
+    if start > end:
+        raise ImportFormatError(
+            f"{where}: TextPositionSelector starts ({start}) after it ends ({end})."
+        )
+    return TextPosition(start, end)
+
+
+def _offset(selector: dict[str, object], key: str, where: str) -> int:
+    value = selector.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ImportFormatError(
+            f"{where}: TextPositionSelector {key} is {value!r}, not a whole number >= 0."
+        )
+    return value
+
+
+def _bodies(item: dict[str, object], where: str) -> tuple[str, list[str]]:
+    """The note (every describing text joined) and the tags."""
+    raw = item.get("body", [])
+    bodies = raw if isinstance(raw, list) else [raw]
+    notes: list[str] = []
+    body_value = item.get("bodyValue")
+    if isinstance(body_value, str):
+        notes.append(body_value)
+    tags: list[str] = []
+    for body in bodies:
+        if not isinstance(body, dict) or not (
+            _has_type(body, "TextualBody") or ("type" not in body and "value" in body)
+        ):
+            continue  # a link to, or a kind of, body that cannot become a note or a tag
+        value = body.get("value")
+        if not isinstance(value, str):
+            raise ImportFormatError(f"{where}: a TextualBody has no text value.")
+        if body.get("purpose") == "tagging":
+            tags.append(value)
+        else:
+            notes.append(value)
+    return "\n\n".join(notes), tags
+
+
+def _timestamp(item: dict[str, object], key: str, where: str) -> str | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    raise ImportFormatError(f"{where}: {key} is {value!r}, not an ISO 8601 date and time.")
+
+
+def _document_of(target: dict[str, object], where: str, fallback: str | None) -> str:
+    source = target.get("source")
+    if isinstance(source, str) and source.startswith(DOCUMENT_URN):
+        fingerprint = source.removeprefix(DOCUMENT_URN)
+        if _FINGERPRINT.fullmatch(fingerprint):
+            return fingerprint
+        raise ImportFormatError(f"{where}: target source {source!r} is not a valid document id.")
+    if fallback is not None:
+        return fallback
+    raise ImportFormatError(
+        f"{where}: its target ({source!r}) does not name a document of this reader; "
+        "open the document first and import into it."
+    )
+
+
+def _colour_of(target: dict[str, object]) -> Colour:
+    """The colour named by the target's style class; yellow for other tools' classes."""
+    style = target.get("styleClass")
+    names = style.split() if isinstance(style, str) else []
+    for name in names:
+        try:
+            return Colour(name)
+        except ValueError:
+            continue
+    return Colour.YELLOW
+
+
+def _json_kind(value: object) -> str:
+    kinds: list[tuple[type | tuple[type, ...], str]] = [
+        (bool, "true/false"),
+        ((int, float), "a number"),
+        (str, "text"),
+        (list, "a list"),
+        (dict, "an object"),
+    ]
+    if value is None:
+        return "missing or null"
+    for kind, name in kinds:
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__

@@ -1,0 +1,418 @@
+"""The annotation store: what it saves, how it reads back, and what it refuses."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reader.annotations import backups
+from reader.annotations.migrations import CURRENT_VERSION, migrate
+from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, annotate
+from reader.annotations.store import (
+    AnnotationStore,
+    ImportReport,
+    NewerDatabaseError,
+    StoreError,
+    StoreReadOnlyError,
+)
+from tests.annotations.store_child import TEXT, new_annotation
+
+DOC = "doc-alpha"
+
+
+def make(start: int = 0, end: int = 4, document: str = DOC, **fields: object) -> Annotation:
+    return annotate(TEXT, document, start, end, **fields)  # type: ignore[arg-type]
+
+
+def raw(data_dir: Path) -> sqlite3.Connection:
+    return sqlite3.connect(data_dir / AnnotationStore.DATABASE_NAME)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[AnnotationStore]:
+    with AnnotationStore.open(data_dir) as opened:
+        yield opened
+
+
+def test_open_creates_the_folder_and_configures_sqlite_for_safety(
+    data_dir: Path, store: AnnotationStore
+) -> None:
+    assert store.path == data_dir / "annotations.sqlite3" and store.path.exists()
+    assert store.report.messages == () and not store.read_only
+    conn = store._connection()
+    assert conn.isolation_level is None
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert conn.execute("PRAGMA busy_timeout").fetchone() == (5000,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (CURRENT_VERSION,)
+
+
+def test_an_added_annotation_is_committed_when_add_returns(
+    data_dir: Path, store: AnnotationStore
+) -> None:
+    stored = store.add(make(note="第一条", tags=(" a ", "a", "b")))
+    assert stored.revision == 1 and stored.tags == ("a", "b")
+    other = raw(data_dir)  # another connection sees it: it has committed
+    assert other.execute("SELECT id, note FROM annotations").fetchall() == [(stored.id, "第一条")]
+    other.close()
+    assert store.get(stored.id) == stored
+    assert store.get("urn:uuid:nobody") is None
+
+
+def test_annotations_come_in_reading_order(store: AnnotationStore) -> None:
+    late = store.add(make(10, 12))
+    early = store.add(make(2, 5))
+    same_start_later = store.add(replace(make(2, 3), created="2099-01-01T00:00:00.000Z"))
+    store.add(make(0, 1, document="doc-beta"))
+    assert [a.id for a in store.annotations(DOC)] == [early.id, same_start_later.id, late.id]
+
+
+def test_update_changes_only_the_given_fields(store: AnnotationStore) -> None:
+    original = store.add(make(note="old", colour=Colour.GREEN, tags=("x",)))
+    updated = store.update(original.id, note="new")
+    assert (updated.note, updated.colour, updated.tags) == ("new", Colour.GREEN, ("x",))
+    assert updated.revision > original.revision and updated.modified >= original.modified
+    moved = store.update(
+        original.id,
+        colour=Colour.PINK,
+        tags=("y", " y "),
+        quote=TextQuote("乙丙"),
+        position=TextPosition(1, 3),
+        document="doc-beta",
+    )
+    assert (moved.note, moved.colour, moved.tags) == ("new", Colour.PINK, ("y",))
+    assert (moved.quote.exact, moved.position, moved.document) == (
+        "乙丙",
+        TextPosition(1, 3),
+        "doc-beta",
+    )
+    assert store.get(original.id) == moved
+    assert store.update(original.id, note="").note == ""
+
+
+def test_unknown_ids_and_duplicate_adds_are_refused_and_change_nothing(
+    store: AnnotationStore,
+) -> None:
+    stored = store.add(make())
+    revision = store.revision()
+    with pytest.raises(StoreError, match="no annotation"):
+        store.update("urn:uuid:missing", note="x")
+    with pytest.raises(StoreError, match="already exists"):
+        store.add(replace(make(), id=stored.id))
+    for call in (store.delete, store.restore, store.is_orphan):
+        with pytest.raises(StoreError):
+            call("urn:uuid:missing")
+    assert store.revision() == revision and store.get(stored.id) == stored
+
+
+def test_delete_is_soft_and_restore_brings_it_back(data_dir: Path, store: AnnotationStore) -> None:
+    first, second = store.add(make(0, 2)), store.add(make(3, 4))
+    deleted_first = store.delete(first.id)
+    deleted_second = store.delete(second.id)
+    assert store.annotations(DOC) == []
+    assert [a.id for a in store.trash(DOC)] == [second.id, first.id]  # latest deletion first
+    assert store.get(first.id) == deleted_first and deleted_second.revision > deleted_first.revision
+    assert store.delete(first.id) == deleted_first  # deleting twice changes nothing
+    other = raw(data_dir)
+    assert other.execute("SELECT count(*) FROM annotations").fetchone() == (2,)
+    other.close()
+    restored = store.restore(first.id)
+    assert [a.id for a in store.annotations(DOC)] == [first.id]
+    assert restored.note == first.note and restored.revision > deleted_second.revision
+    assert [a.id for a in store.trash(DOC)] == [second.id]
+
+
+def test_orphans_are_flagged_listed_and_unflagged(store: AnnotationStore) -> None:
+    placed, lost = store.add(make(0, 2)), store.add(make(5, 7))
+    flagged = store.set_orphan(lost.id, True)
+    assert flagged.modified == lost.modified and flagged.revision > lost.revision
+    assert store.is_orphan(lost.id) and not store.is_orphan(placed.id)
+    assert [a.id for a in store.orphans(DOC)] == [lost.id]
+    assert len(store.annotations(DOC)) == 2  # orphans are still live annotations
+    store.delete(lost.id)
+    assert store.orphans(DOC) == []
+    store.restore(lost.id)
+    store.set_orphan(lost.id, False)
+    assert store.orphans(DOC) == []
+
+
+def test_the_revision_counter_counts_writes(store: AnnotationStore) -> None:
+    assert store.revision() == 0
+    a = store.add(make())
+    store.update(a.id, note="1")
+    store.delete(a.id)
+    store.restore(a.id)
+    assert store.revision() == 4
+    assert store.get(a.id).revision == 4  # type: ignore[union-attr]
+
+
+def test_documents_remember_their_paths_and_earlier_versions(
+    tmp_path: Path, store: AnnotationStore
+) -> None:
+    book, other = tmp_path / "book.txt", tmp_path / "other.txt"
+    store.remember_document("v1", "Book", book)
+    store.remember_document("v2", "Book", book)
+    store.remember_document("x", "Other", other)
+    store.remember_document("v3", "Book", book)
+    assert store.previous_versions(book, "v3") == ["v2", "v1"]
+    store.remember_document("v1", "Book", book)  # v1 is back (an edit undone)
+    assert store.previous_versions(book, "v1") == ["v3", "v2"]
+    before = store.changed_elsewhere(), store._connection().total_changes
+    store.remember_document("v1", "Book", book)  # nothing new: nothing written
+    assert store._connection().total_changes == before[1]
+    store.remember_document("bundled", "Article", None)
+    store.add(make(document="imported-only"))
+    documents = store.all_documents()
+    assert documents[:2] == [("bundled", "Article", None), ("v1", "Book", str(book))]
+    assert documents[-1] == ("imported-only", "", None)
+
+
+def test_import_adds_updates_and_never_duplicates(store: AnnotationStore) -> None:
+    existing = store.add(make(0, 2, note="mine"))
+    newer = replace(existing, note="theirs", modified="2099-01-01T00:00:00.000Z")
+    older = replace(make(3, 5), modified="2000-01-01T00:00:00Z")
+    incoming = [newer, older, make(6, 8)]
+    assert store.import_annotations(incoming) == ImportReport(added=2, unchanged=0, updated=1)
+    assert store.get(existing.id).note == "theirs"  # type: ignore[union-attr]
+    revision = store.revision()
+    assert store.import_annotations(incoming) == ImportReport(added=0, unchanged=3, updated=0)
+    assert store.revision() == revision  # nothing changed, nothing written
+    stale = replace(newer, note="stale", modified="2098-12-31T23:59:59+00:00")
+    assert store.import_annotations([stale]) == ImportReport(added=0, unchanged=1, updated=0)
+    assert len(store.annotations(DOC)) == 3
+
+
+def test_a_failing_import_imports_nothing(data_dir: Path, store: AnnotationStore) -> None:
+    kept = store.add(make(note="kept"))
+    other = raw(data_dir)
+    other.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON annotations WHEN NEW.note = 'boom'"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    other.commit()
+    other.close()
+    batch = [make(1, 2), replace(kept, note="changed", modified="2099-01-01T00:00:00Z")]
+    batch += [make(3, 4, note="boom"), make(5, 6)]
+    with pytest.raises(StoreError, match="refused"):
+        store.import_annotations(batch)
+    assert store.annotations(DOC) == [kept] and store.revision() == 1
+    surrogate = make(note="half \ud800 pair")
+    with pytest.raises(StoreError, match="cannot be stored"):
+        store.import_annotations([make(7, 8), surrogate])
+    with pytest.raises(StoreError, match="cannot be stored"):
+        store.add(surrogate)
+    with pytest.raises(StoreError, match="impossible"):
+        store.add(replace(make(), position=TextPosition(5, 2)))
+    assert store.annotations(DOC) == [kept]
+
+
+def test_hostile_values_come_back_exactly(data_dir: Path, store: AnnotationStore) -> None:
+    notes = [
+        '<img src="file:///etc/passwd"><script>alert(1)</script>',
+        "# heading\n\n[link](javascript:alert(1)) **bold** `code`",
+        "nul \x00 in the middle\x00",
+        "𠀀𠀁 astral, 🀄 mahjong, e\u0301 combining, \u202e right-to-left",
+        "长" * 1_000_000,
+    ]
+    astral = TextQuote(exact="𠀀𠀁𠀂", prefix="前𠀃" * 16, suffix="\x00后")
+    stored = []
+    for i, note in enumerate(notes):
+        annotation = replace(make(i, i + 3, note=note, tags=("<b>", "\x00", "标签")), quote=astral)
+        stored.append(store.add(annotation))
+    store.close()
+    with AnnotationStore.open(data_dir) as again:
+        assert again.report.messages == ()
+        assert [again.get(a.id) for a in stored] == stored
+
+
+def test_ten_thousand_annotations(data_dir: Path, store: AnnotationStore) -> None:
+    rng = random.Random(10_000)
+    many = [replace(new_annotation(rng, str(i)), document=DOC) for i in range(10_000)]
+    assert store.import_annotations(many).added == 10_000
+    listed = store.annotations(DOC)
+    assert len(listed) == 10_000
+    assert listed == sorted(listed, key=lambda a: (a.start, a.created, a.id))
+    store.close()
+    with AnnotationStore.open(data_dir) as again:
+        assert len(again.annotations(DOC)) == 10_000 and again.report.messages == ()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir) as store:
+        store.add(make())
+    conn = raw(data_dir)
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 5}")
+    conn.close()
+    database = data_dir / AnnotationStore.DATABASE_NAME
+    before = database.read_bytes()
+    with pytest.raises(NewerDatabaseError) as refused:
+        AnnotationStore.open(data_dir)
+    message = str(refused.value)
+    assert f"schema {CURRENT_VERSION + 5}" in message and f"up to {CURRENT_VERSION}" in message
+    assert "newer version of reader" in message and "untouched" in message
+    assert database.read_bytes() == before
+    assert not (data_dir / "damaged").exists()
+
+
+def test_an_old_database_is_backed_up_then_migrated(data_dir: Path) -> None:
+    data_dir.mkdir()
+    conn = sqlite3.connect(data_dir / AnnotationStore.DATABASE_NAME, isolation_level=None)
+    migrate(conn, up_to=1)
+    conn.execute(
+        "INSERT INTO annotations VALUES ('urn:old', 'doc-alpha', '甲', '', '乙', 0, 1, 'blue',"
+        " 'a note', '[\"t\"]', '2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z', 3, 0, NULL)"
+    )
+    conn.execute("UPDATE counter SET revision = 3")
+    conn.close()
+    with AnnotationStore.open(data_dir) as store:
+        [message] = store.report.messages
+        assert "upgraded from schema 1" in message and "backup" in message
+        old = store.get("urn:old")
+        assert old is not None and (old.note, old.colour, old.tags) == (
+            "a note",
+            Colour.BLUE,
+            ("t",),
+        )
+        assert not store.is_orphan("urn:old")
+    [backup] = backups.backups(data_dir / "backups")
+    found = backups.check_file(backup)
+    assert (found.version, found.annotations, found.revision) == (1, 1, 3)
+
+
+def test_read_only_refuses_every_write_and_changes_nothing(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir) as store:
+        kept = store.add(make(note="kept"))
+    database = data_dir / AnnotationStore.DATABASE_NAME
+    before = database.read_bytes()
+    with AnnotationStore.open(data_dir, read_only=True) as store:
+        assert store.read_only and store.report.read_only
+        assert store.annotations(DOC) == [kept]
+        writes: list[Callable[[], object]] = [
+            lambda: store.add(make(3, 4)),
+            lambda: store.update(kept.id, note="x"),
+            lambda: store.set_orphan(kept.id, True),
+            lambda: store.delete(kept.id),
+            lambda: store.restore(kept.id),
+            lambda: store.import_annotations([make(5, 6)]),
+            lambda: store.remember_document("new", "New", None),
+        ]
+        for write in writes:
+            with pytest.raises(StoreReadOnlyError, match=r"read-only\. Nothing already saved"):
+                write()
+        assert store.backup_now() is None
+        assert store.annotations(DOC) == [kept]
+    assert database.read_bytes() == before
+
+
+def test_a_folder_that_cannot_be_created_gives_an_empty_read_only_store() -> None:
+    with AnnotationStore.open(Path("/proc/reader-cannot-exist/data")) as store:
+        assert store.read_only and store.annotations(DOC) == []
+        [message] = store.report.messages
+        assert "/proc/reader-cannot-exist/data cannot be created" in message
+        assert "cannot be saved" in message
+        with pytest.raises(StoreReadOnlyError, match="cannot be created"):
+            store.add(make())
+        assert store.changed_elsewhere() is False and store.revision() == 0
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
+def test_a_folder_without_write_permission_still_shows_annotations(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir) as store:
+        kept = store.add(make(note="kept"))
+    data_dir.chmod(0o555)
+    try:
+        with AnnotationStore.open(data_dir) as store:
+            assert store.read_only and store.annotations(DOC) == [kept]
+            assert "not writable" in store.report.messages[0]
+            with pytest.raises(StoreReadOnlyError, match="not writable"):
+                store.add(make(5, 6))
+    finally:
+        data_dir.chmod(0o755)
+    with AnnotationStore.open(data_dir) as store:
+        assert store.annotations(DOC) == [kept] and not store.read_only
+
+
+def test_backups_are_verified_and_rotated(data_dir: Path, store: AnnotationStore) -> None:
+    made = []
+    for i in range(backups.KEEP + 2):
+        store.add(make(i, i + 1))
+        made.append(store.backup_now())
+    kept = backups.backups(data_dir / "backups")
+    assert kept == list(reversed(made))[: backups.KEEP]
+    for path in kept:
+        assert backups.check_file(path).version == CURRENT_VERSION
+    assert backups.check_file(kept[0]).annotations == backups.KEEP + 2
+    assert [p.name for p in (data_dir / "backups").iterdir() if p.name.startswith(".")] == []
+
+
+def test_start_up_backs_up_only_what_changed(data_dir: Path) -> None:
+    folder = data_dir / "backups"
+    with AnnotationStore.open(data_dir) as store:
+        assert backups.backups(folder) == []  # nothing to back up yet
+        store.add(make())
+    AnnotationStore.open(data_dir).close()
+    [first] = backups.backups(folder)
+    assert backups.check_file(first).annotations == 1
+    AnnotationStore.open(data_dir).close()
+    assert backups.backups(folder) == [first]  # unchanged since: no new backup
+    with AnnotationStore.open(data_dir) as store:
+        store.update(store.annotations(DOC)[0].id, note="edited")
+    AnnotationStore.open(data_dir).close()
+    assert len(backups.backups(folder)) == 2
+
+
+def test_start_up_backs_up_when_the_newest_backup_is_a_day_old(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir) as store:
+        store.add(make())
+        made = store.backup_now()
+    assert made is not None
+    old = made.with_name("annotations-20000101T000000.000000Z.sqlite3")
+    made.rename(old)
+    AnnotationStore.open(data_dir).close()
+    newest, previous = backups.backups(data_dir / "backups")
+    assert previous == old and backups.check_file(newest).annotations == 1
+
+
+def test_odd_characters_in_the_folder_name_are_fine(tmp_path: Path) -> None:
+    data_dir = tmp_path / "用户 data #1 ?%20&mode=rw"
+    with AnnotationStore.open(data_dir) as store:
+        kept = store.add(make())
+        assert store.backup_now() is not None
+    (data_dir / AnnotationStore.DATABASE_NAME).write_bytes(b"not a database" * 400)
+    with AnnotationStore.open(data_dir) as store:
+        assert store.report.restored_backup is not None and store.annotations(DOC) == [kept]
+    with AnnotationStore.open(data_dir, read_only=True) as store:
+        assert store.annotations(DOC) == [kept] and store.report.messages == ()
+
+
+def test_stale_temporary_files_are_removed_and_fresh_ones_kept(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir) as store:
+        store.add(make())
+    (data_dir / "backups").mkdir(exist_ok=True)
+    stale = [data_dir / "backups" / ".annotations-x-1.tmp", data_dir / ".x.restoring-1"]
+    fresh = data_dir / "backups" / ".annotations-y-2.tmp"
+    for path in (*stale, fresh):
+        path.write_bytes(b"half a backup")
+    for path in stale:
+        os.utime(path, (0, 0))
+    AnnotationStore.open(data_dir).close()
+    assert not any(path.exists() for path in stale) and fresh.exists()
+
+
+def test_a_closed_store_says_so(store: AnnotationStore) -> None:
+    store.close()
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.annotations(DOC)
