@@ -17,7 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
         "bundled article.",
         epilog="commands (run 'reader COMMAND --help' for each):\n"
         "  toc [PATH] [--json]                       print the document's sections\n"
-        "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n",
+        "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n"
+        "  annotate [PATH] --quote TEXT [--occurrence N] [--color C] [--note TEXT] [--tag T]\n"
+        "                                            highlight a passage\n"
+        "  annotations [PATH] [--json]               list the document's annotations\n"
+        "  export [PATH] --format markdown|w3c [-o FILE]  export them\n"
+        "  import FILE [PATH]                        import W3C JSON-LD annotations\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", metavar="PATH", help="a text file to open")

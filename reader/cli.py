@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
+from reader.cli_annotations import add_commands as add_annotation_commands
+from reader.cli_annotations import run_annotation_command
 from reader.document.errors import DocumentError
 from reader.document.loader import load_document
 from reader.document.model import Document
@@ -26,7 +28,8 @@ EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_ERROR = 2
 
-COMMANDS = ("toc", "search")
+COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
+ANNOTATION_COMMANDS = ("annotate", "annotations", "export", "import")
 DEFAULT_LIMIT = 50
 
 
@@ -70,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"print at most N hits, best first (default {DEFAULT_LIMIT}; 0 for all)",
     )
     search.set_defaults(handler=run_search)
+    add_annotation_commands(commands, add_document_arguments)
     return parser
 
 
@@ -83,8 +87,11 @@ def _limit(text: str) -> int:
 def run(argv: Sequence[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """Run one subcommand; returns the exit status."""
     arguments = build_parser().parse_args(list(argv))
-    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler
     try:
+        if arguments.command in ANNOTATION_COMMANDS:
+            document = open_document(arguments.path, arguments.encoding)
+            return run_annotation_command(arguments.command, arguments, document, stdout)
+        handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler
         return handler(arguments, stdout, stderr)
     except DocumentError as error:
         print(f"reader: {error}", file=stderr)
