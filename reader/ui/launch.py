@@ -10,8 +10,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from reader import __version__
+from reader.annotations.store import AnnotationStore, StoreError
 from reader.paths import AppPaths
 from reader.settings import load_settings
+from reader.ui.single_instance import SingleInstance
 from reader.ui.window import MainWindow
 
 
@@ -27,19 +29,42 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
-def build_window(paths: AppPaths) -> MainWindow:
-    """A window wired to the user's settings."""
-    return MainWindow(paths, load_settings(paths.settings_file))
+def open_store(paths: AppPaths) -> tuple[AnnotationStore | None, list[str]]:
+    """The annotation store and what the user should hear about it; None if it cannot be
+    opened at all (the reader still reads)."""
+    try:
+        store = AnnotationStore.open(paths.data_dir)
+    except StoreError as error:
+        return None, [f"Annotations are unavailable: {error}"]
+    return store, list(store.report.messages)
+
+
+def build_window(paths: AppPaths, store: AnnotationStore | None = None) -> MainWindow:
+    """A window wired to the user's settings and annotations."""
+    return MainWindow(paths, load_settings(paths.settings_file), store)
 
 
 def run_gui(path: str | None, encoding: str | None) -> int:
     """Open the window on `path` (or the bundled article) and run until it closes."""
     app = create_application(sys.argv[:1])
-    window = build_window(AppPaths.from_environment())
+    paths = AppPaths.from_environment()
+    instance = SingleInstance(paths.data_dir)
+    if not instance.acquire():
+        absolute = str(Path(path).absolute()) if path else None
+        if instance.forward(absolute, encoding):
+            print("reader: opened in the running window", file=sys.stderr)
+            return 0
+    store, messages = open_store(paths)
+    window = build_window(paths, store)
+    instance.serve(window.open_request)
     window.show()
+    for message in messages:
+        window.message_bar.show_info(message)
     # Open after the first paint, so the window appears at once even for a big file.
-    if path is None:
-        QTimer.singleShot(0, window.open_bundled_article)
-    else:
-        QTimer.singleShot(0, lambda: window.open_path(Path(path), encoding))
-    return app.exec()
+    QTimer.singleShot(0, lambda: window.open_request(path, encoding))
+    try:
+        return app.exec()
+    finally:
+        instance.release()
+        if store is not None:
+            store.close()

@@ -7,7 +7,6 @@ the document: `loadResource` answers every request with nothing, and links are n
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
@@ -16,6 +15,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QKeyEvent,
     QResizeEvent,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFrameFormat,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 from reader.document.model import Document, ParagraphKind
 from reader.document.script import Script, guess_script
 from reader.search.results import Hit
+from reader.ui.marks import Mark, MarkLayer
 from reader.ui.theme import (
     LINE_HEIGHT_PERCENT,
     MEASURE_IN_CHARACTERS,
@@ -43,7 +44,7 @@ SIDE_MARGIN_TOLERANCE = 12
 TOP_MARGIN = 36
 POSITION_REPORT_DELAY_MS = 120
 PAGE_OVERLAP_LINES = 2
-MAX_MARKED_HITS = 600
+MAX_MARKS = 800
 MARK_SLACK = 3000
 """Characters marked beyond the widened page, so small scrolls need no re-marking."""
 HIT_POSITION_FROM_TOP = 0.3
@@ -75,10 +76,11 @@ class ReaderView(QTextBrowser):
         self._font_size = 15.0
         self._script = Script.UNKNOWN
         self._search_hits: list[Hit] = []
-        self._hit_starts: list[int] = []
         self._current_hit: int | None = None
+        self._search_layer = MarkLayer()
+        self._annotation_layer = MarkLayer()
+        self._flash_layer = MarkLayer()
         self._marked_range = (0, -1)
-        self._marks_stale = False
         self._report_timer = QTimer(self)
         self._report_timer.setSingleShot(True)
         self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
@@ -95,7 +97,9 @@ class ReaderView(QTextBrowser):
     def show_document(self, document: Document, offset: int = 0) -> None:
         """Lay out `document` and scroll so that canonical `offset` is at the top."""
         self._document = document
-        self._search_hits, self._hit_starts, self._current_hit = [], [], None
+        self._search_hits, self._current_hit = [], None
+        self._search_layer, self._annotation_layer = MarkLayer(), MarkLayer()
+        self._flash_layer = MarkLayer()
         self._utf16 = Utf16Map(document.text)
         self._script = guess_script(document.text)
         self._rebuild(offset)
@@ -145,8 +149,8 @@ class ReaderView(QTextBrowser):
         cursor.endEditBlock()
 
         self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
-        self._marks_stale = True
-        self._mark_search_hits()
+        self._search_layer = self._search_marks()  # the theme's colours may have changed
+        self._refresh_marks(force=True)
         self.scroll_to_offset(offset)
 
     def _heading_level(self, paragraph_index: int) -> int:
@@ -218,21 +222,47 @@ class ReaderView(QTextBrowser):
     def _report_position(self) -> None:
         if self._document is not None:
             self.position_changed.emit(self.top_offset())
-            self._mark_search_hits()
+            self._refresh_marks()
 
-    # -- search hits ------------------------------------------------------------------------------
+    # -- marks: search hits over annotation highlights -------------------------------------------
 
     def set_search_hits(self, hits: Sequence[Hit], current: int | None = None) -> None:
-        """Mark `hits` (in reading order) in the text, `hits[current]` more strongly.
-
-        Only the hits on and near the page are marked, and marked again as the reader
-        scrolls: a Qt selection per hit costs about a tenth of a millisecond, and a common
-        character in a novel has twenty thousand hits.
-        """
+        """Mark `hits` (in reading order) in the text, `hits[current]` more strongly."""
         self._search_hits, self._current_hit = list(hits), current
-        self._hit_starts = [hit.start for hit in self._search_hits]
-        self._marked_range = (0, -1)
-        self._mark_search_hits()
+        self._search_layer = self._search_marks()
+        self._refresh_marks(force=True)
+
+    def set_annotation_marks(self, marks: Sequence[Mark]) -> None:
+        """Paint these annotation highlights (under the search hits)."""
+        self._annotation_layer = MarkLayer(marks)
+        self._refresh_marks(force=True)
+
+    def flash(self, span: tuple[int, int] | None) -> None:
+        """Mark a span strongly for a moment (the window clears it), so the eye finds it."""
+        colour = QColor(self._theme.search_current)
+        self._flash_layer = MarkLayer([Mark(span[0], span[1], colour)] if span else [])
+        self._refresh_marks(force=True)
+
+    def annotation_keys_at(self, offset: int) -> list[str]:
+        """Keys (annotation ids) of the highlights covering `offset`, topmost last."""
+        return [mark.key for mark in self._annotation_layer.at(offset)]
+
+    def show_hit(self, number: int) -> None:
+        """Make hit `number` the current one and scroll it into view."""
+        self._current_hit = number
+        self._search_layer = self._search_marks()
+        self.scroll_to_offset(self._search_hits[number].start, from_top=HIT_POSITION_FROM_TOP)
+        self._refresh_marks(force=True)
+
+    def _search_marks(self) -> MarkLayer:
+        hit_colour = QColor(self._theme.search_hit)
+        current_colour = QColor(self._theme.search_current)
+        return MarkLayer(
+            [
+                Mark(hit.start, hit.end, current_colour if n == self._current_hit else hit_colour)
+                for n, hit in enumerate(self._search_hits)
+            ]
+        )
 
     def _visible_range(self) -> tuple[int, int]:
         """Canonical offsets of the text on the page, widened by a page's worth each way."""
@@ -244,40 +274,39 @@ class ReaderView(QTextBrowser):
         margin = max(bottom - top, 500)
         return max(top - margin, 0), bottom + margin
 
-    def _mark_search_hits(self) -> None:
-        """(Re)mark the hits near the page, unless the page is still within the marked span."""
-        if not self._search_hits:
+    def _refresh_marks(self, force: bool = False) -> None:
+        """Paint the marks near the page, unless the page is still within the painted span.
+
+        Only marks on and near the page are turned into Qt selections, and again as the
+        reader scrolls: that keeps a novel with thousands of marks as light as an article.
+        """
+        layers = (self._annotation_layer, self._search_layer, self._flash_layer)
+        if self._document is None or not any(len(layer) for layer in layers):
             if self.extraSelections():
                 self.setExtraSelections([])
             return
         low, high = self._visible_range()
         marked_low, marked_high = self._marked_range
-        if marked_low <= low and high <= marked_high and not self._marks_stale:
+        if not force and marked_low <= low and high <= marked_high:
             return
         low, high = max(low - MARK_SLACK, 0), high + MARK_SLACK
-        first = bisect_left(self._hit_starts, low)
-        last = min(bisect_left(self._hit_starts, high), first + MAX_MARKED_HITS)
-        selections = []
-        for number in range(first, last):
-            hit = self._search_hits[number]
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self.qt_position(hit.start))
-            cursor.setPosition(self.qt_position(hit.end), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            current = number == self._current_hit
-            colour = self._theme.search_current if current else self._theme.search_hit
-            selection.format.setBackground(QColor(colour))
-            selections.append(selection)
-        self.setExtraSelections(selections)
-        self._marked_range, self._marks_stale = (low, high), False
+        marks = self._annotation_layer.between(low, high, MAX_MARKS)
+        marks += self._search_layer.between(low, high, MAX_MARKS)
+        marks += self._flash_layer.between(low, high, 1)
+        self.setExtraSelections([self._selection(mark) for mark in marks])
+        self._marked_range = (low, high)
 
-    def show_hit(self, number: int) -> None:
-        """Make hit `number` the current one and scroll it into view."""
-        self._current_hit = number
-        self._marks_stale = True
-        self.scroll_to_offset(self._search_hits[number].start, from_top=HIT_POSITION_FROM_TOP)
-        self._mark_search_hits()
+    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.qt_position(mark.start))
+        cursor.setPosition(self.qt_position(mark.end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format.setBackground(mark.background)
+        if mark.underline is not None:
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            selection.format.setUnderlineColor(mark.underline)
+        return selection
 
     # -- layout: a comfortable measure, centred ----------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat
 
+from reader.annotations.model import Colour
 from reader.document.script import Script
 
 MEASURE_IN_CHARACTERS = 38
@@ -159,3 +160,35 @@ def body_char_format(theme: Theme) -> QTextCharFormat:
     char = QTextCharFormat()
     char.setForeground(QColor(theme.text))
     return char
+
+
+_HIGHLIGHTS: dict[str, dict[Colour, tuple[int, int, int]]] = {
+    "light": {
+        Colour.YELLOW: (250, 204, 21),
+        Colour.GREEN: (74, 222, 128),
+        Colour.BLUE: (96, 165, 250),
+        Colour.PINK: (244, 114, 182),
+        Colour.PURPLE: (167, 139, 250),
+    },
+    "dark": {
+        Colour.YELLOW: (202, 160, 20),
+        Colour.GREEN: (34, 160, 90),
+        Colour.BLUE: (50, 110, 200),
+        Colour.PINK: (200, 60, 130),
+        Colour.PURPLE: (130, 90, 210),
+    },
+}
+HIGHLIGHT_ALPHA = {"light": 110, "dark": 125}
+"""Translucent, so overlapping highlights show both colours, darker where they overlap."""
+
+
+def highlight_colour(theme: Theme, colour: Colour) -> QColor:
+    """The shade of a highlight colour that reads well on `theme` (sepia uses the light set)."""
+    family = "dark" if theme.name == "dark" else "light"
+    red, green, blue = _HIGHLIGHTS[family][colour]
+    return QColor(red, green, blue, HIGHLIGHT_ALPHA[family])
+
+
+def note_underline_colour(theme: Theme) -> QColor:
+    """The dashed underline that tells a highlight carries a note."""
+    return QColor(theme.heading)

@@ -25,16 +25,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.annotations.model import Annotation
+from reader.annotations.store import AnnotationStore
 from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
-from reader.document.decode import SUPPORTED_ENCODINGS
 from reader.document.model import Document, TocEntry
 from reader.paths import AppPaths
+from reader.search.analysis import fold
 from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_settings
+from reader.ui.annotation_controller import AnnotationController
+from reader.ui.annotation_gestures import AnnotationGestures
+from reader.ui.annotations_panel import AnnotationsPanel
+from reader.ui.menus import build_menus
 from reader.ui.message_bar import MessageBar
 from reader.ui.reader_view import ReaderView
 from reader.ui.search_controller import SearchController
@@ -47,16 +54,18 @@ from reader.ui.workers import DocumentLoader
 APP_TITLE = "Reader"
 SAVE_DELAY_MS = 1500
 """Settings are written this long after the last change, so a crash loses at most a moment."""
-FONT_STEP = 1.0
 SEARCH_PANEL_WIDTH = 360
 SEARCH_PREPARE_DELAY_MS = 300
+FLASH_MS = 700
 TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 
 
 class MainWindow(QMainWindow):
     """One reading window."""
 
-    def __init__(self, paths: AppPaths, settings: Settings) -> None:
+    def __init__(
+        self, paths: AppPaths, settings: Settings, store: AnnotationStore | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
@@ -98,6 +107,25 @@ class MainWindow(QMainWindow):
             self.view, self.search_panel, SearchSession(paths.cache_dir, self), self
         )
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+
+        self.annotations = AnnotationController(store, self.view, self)
+        self.annotations.failed.connect(self.message_bar.show_error)
+        self.gestures = AnnotationGestures(self.view, self.annotations, self)
+        self.annotations_panel = AnnotationsPanel(self.annotations, fold)
+        self.annotations_dock = QDockWidget("Annotations", self)
+        self.annotations_dock.setObjectName("annotationsDock")
+        self.annotations_dock.setWidget(self.annotations_panel)
+        self.annotations_dock.setFeatures(self.toc_dock.features())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
+        self.tabifyDockWidget(self.search_dock, self.annotations_dock)
+        self.annotations_dock.hide()
+        self.gestures.note_requested.connect(self.edit_note)
+        self.annotations_panel.go_to.connect(self.go_to_annotation)
+        self.annotations_panel.editor.reattach_requested.connect(self._reattach_to_selection)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(lambda: self.view.flash(None))
         self._search_prepare_timer = QTimer(self)  # a child: it dies with the window
         self._search_prepare_timer.setSingleShot(True)
         self._search_prepare_timer.setInterval(SEARCH_PREPARE_DELAY_MS)
@@ -126,18 +154,23 @@ class MainWindow(QMainWindow):
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
 
-        self._build_menus()
+        self.recent_menu = QMenu()
+        self.encoding_menu = QMenu()
+        self.theme_actions = QActionGroup(self)
+        build_menus(self)  # replaces the three placeholders above with the real ones
+        self._refresh_recent_menu()
         self._restore_window()
         self.apply_appearance()
 
     # -- menus -------------------------------------------------------------------------------
 
-    def _action(
+    def add_shortcut_action(
         self,
         text: str,
         slot: Callable[[], object],
         shortcuts: list[QKeySequence] | None = None,
     ) -> QAction:
+        """An action whose shortcuts work even when the menu bar is hidden (full screen)."""
         action = QAction(text, self)
         if shortcuts:
             # A standard key may already include the explicit one (FindNext is F3 on Linux):
@@ -145,114 +178,8 @@ class MainWindow(QMainWindow):
             unique = {s.toString(): s for s in shortcuts if not s.isEmpty()}
             action.setShortcuts(list(unique.values()))
         action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden (full screen)
+        self.addAction(action)
         return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(
-            self._action("&Open…", self.choose_file, [QKeySequence(QKeySequence.StandardKey.Open)])
-        )
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.encoding_menu = file_menu.addMenu("Reopen with &Encoding")
-        for codec, label in SUPPORTED_ENCODINGS:
-            action = self.encoding_menu.addAction(label)
-            action.triggered.connect(lambda _checked=False, c=codec: self.reopen_with_encoding(c))
-        file_menu.addAction(self._action("Open the &Bundled Article", self.open_bundled_article))
-        file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("&Quit", self.close, [QKeySequence(QKeySequence.StandardKey.Quit)])
-        )
-        self._refresh_recent_menu()
-
-        edit_menu = bar.addMenu("&Edit")
-        copy = self._action("&Copy", self.view.copy, [QKeySequence(QKeySequence.StandardKey.Copy)])
-        edit_menu.addAction(copy)
-        edit_menu.addSeparator()
-        edit_menu.addAction(
-            self._action("&Find…", self.start_search, [QKeySequence(QKeySequence.StandardKey.Find)])
-        )
-        edit_menu.addAction(
-            self._action(
-                "Find &Next",
-                self.search.next_hit,
-                [QKeySequence(QKeySequence.StandardKey.FindNext), QKeySequence("F3")],
-            )
-        )
-        edit_menu.addAction(
-            self._action(
-                "Find &Previous",
-                self.search.previous_hit,
-                [QKeySequence(QKeySequence.StandardKey.FindPrevious), QKeySequence("Shift+F3")],
-            )
-        )
-        edit_menu.addAction(self._action("C&lear Search", self.search.clear, [QKeySequence("Esc")]))
-
-        view_menu = bar.addMenu("&View")
-        theme_menu = view_menu.addMenu("&Theme")
-        self.theme_actions = QActionGroup(self)
-        for theme in THEMES.values():
-            action = theme_menu.addAction(theme.label)
-            action.setCheckable(True)
-            action.setChecked(theme.name == self._settings.theme)
-            action.triggered.connect(lambda _checked=False, n=theme.name: self.set_theme(n))
-            self.theme_actions.addAction(action)
-        view_menu.addAction(
-            self._action(
-                "Zoom &In",
-                lambda: self.change_font_size(FONT_STEP),
-                [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
-            )
-        )
-        view_menu.addAction(
-            self._action(
-                "Zoom &Out",
-                lambda: self.change_font_size(-FONT_STEP),
-                [QKeySequence(QKeySequence.StandardKey.ZoomOut)],
-            )
-        )
-        view_menu.addAction(
-            self._action("&Actual Size", self.reset_font_size, [QKeySequence("Ctrl+0")])
-        )
-        view_menu.addSeparator()
-        toggle_toc = self.toc_dock.toggleViewAction()
-        toggle_toc.setText("&Contents Panel")
-        toggle_toc.setShortcut(QKeySequence("F9"))
-        view_menu.addAction(toggle_toc)
-        toggle_search = self.search_dock.toggleViewAction()
-        toggle_search.setText("&Search Panel")
-        view_menu.addAction(toggle_search)
-        view_menu.addAction(
-            self._action(
-                "&Full Screen",
-                self.toggle_full_screen,
-                [QKeySequence(QKeySequence.StandardKey.FullScreen), QKeySequence("F11")],
-            )
-        )
-
-        go_menu = bar.addMenu("&Go")
-        go_menu.addAction(
-            self._action(
-                "&Next Section",
-                self.next_section,
-                [QKeySequence("Ctrl+PgDown"), QKeySequence("]")],
-            )
-        )
-        go_menu.addAction(
-            self._action(
-                "&Previous Section",
-                self.previous_section,
-                [QKeySequence("Ctrl+PgUp"), QKeySequence("[")],
-            )
-        )
-        go_menu.addSeparator()
-        go_menu.addAction(
-            self._action(
-                "&Beginning", lambda: self.view.scroll_to_offset(0), [QKeySequence("Ctrl+Home")]
-            )
-        )
-        go_menu.addAction(self._action("&End", self._scroll_to_end, [QKeySequence("Ctrl+End")]))
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -262,6 +189,18 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self._settings.recent_files))
 
     # -- opening documents -----------------------------------------------------------------------
+
+    def open_request(self, path: str | None, encoding: str | None = None) -> None:
+        """Open `path` (None: the bundled article) and come to the front; used at start-up
+        and when a second `reader PATH` hands its file to this window."""
+        if path is None:
+            self.open_bundled_article()
+        else:
+            self.open_path(Path(path), encoding)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def open_bundled_article(self) -> None:
         """Open the article that ships with the reader."""
@@ -309,6 +248,7 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         offset = self._settings.position_of(document.fingerprint)
         self.view.show_document(document, offset)
+        self.annotations.document_opened(document)
         self.toc.set_entries(document.toc())
         self.toc.mark_position(offset)
         self.setWindowTitle(f"{document.title} — {APP_TITLE}")
@@ -350,6 +290,27 @@ class MainWindow(QMainWindow):
 
     # -- navigation -------------------------------------------------------------------------------
 
+    def edit_note(self, annotation_id: str) -> None:
+        """Show the Annotations panel with the cursor in this annotation's note."""
+        self.annotations_dock.show()
+        self.annotations_dock.raise_()
+        self.annotations_panel.choose(annotation_id, edit_note=True)
+
+    def go_to_annotation(self, annotation: Annotation) -> None:
+        """Scroll to an annotation and flash it, so the eye finds it."""
+        self.view.scroll_to_offset(annotation.start, from_top=0.3)
+        self.view.flash((annotation.start, annotation.end))
+        self._flash_timer.start()
+
+    def _reattach_to_selection(self, annotation_id: str) -> None:
+        selected = self.gestures.selection()
+        if selected is None:
+            self.message_bar.show_info(
+                "Select the passage on the page first, then choose “Attach to Selection”."
+            )
+            return
+        self.annotations.reattach(annotation_id, *selected)
+
     def go_to_entry(self, entry: TocEntry) -> None:
         """Scroll to a table-of-contents entry."""
         self.view.scroll_to_offset(entry.start)
@@ -372,7 +333,8 @@ class MainWindow(QMainWindow):
         if preceding:
             self.go_to_entry(preceding[-1])
 
-    def _scroll_to_end(self) -> None:
+    def scroll_to_end(self) -> None:
+        """Go to the end of the document."""
         bar = self.view.verticalScrollBar()
         bar.setValue(bar.maximum())
 
@@ -395,12 +357,50 @@ class MainWindow(QMainWindow):
 
     # -- appearance ---------------------------------------------------------------------------
 
+    @property
+    def theme_name(self) -> str:
+        """The theme in use."""
+        return self._settings.theme
+
     def set_theme(self, name: str) -> None:
         """Switch to theme `name` (light, sepia, dark)."""
         self._settings.theme = name
         for action in self.theme_actions.actions():
             action.setChecked(action.text() == THEMES[name].label)
         self.apply_appearance()
+
+    def export_annotations(self, kind: str) -> None:
+        """Save the document's annotations as Markdown or W3C JSON-LD, where the user says."""
+        document = self.current_document()
+        if document is None:
+            return
+        suffix, label = (
+            (".md", "Markdown (*.md)")
+            if kind == "markdown"
+            else (
+                ".jsonld",
+                "W3C Web Annotations (*.jsonld *.json)",
+            )
+        )
+        start = str(Path.home() / f"{document.title}-annotations{suffix}")
+        name, _filter = QFileDialog.getSaveFileName(self, "Export annotations", start, label)
+        if name:
+            self._report(self.annotations.export(Path(name), kind))
+
+    def import_annotations(self) -> None:
+        """Read annotations from a W3C JSON-LD file into the open document."""
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "Import annotations", str(Path.home()), "W3C Web Annotations (*.jsonld *.json)"
+        )
+        if name:
+            self._report(self.annotations.import_file(Path(name)))
+
+    def _report(self, outcome: tuple[bool, str]) -> None:
+        ok, message = outcome
+        if ok:
+            self.message_bar.show_info(message)
+        else:
+            self.message_bar.show_error(message)
 
     def change_font_size(self, step: float) -> None:
         """Make the text larger or smaller, within sane bounds."""
@@ -418,6 +418,9 @@ class MainWindow(QMainWindow):
         theme = THEMES[self._settings.theme]
         application().setPalette(theme.palette())  # menus and dialogs are windows of their own
         self.view.set_appearance(theme, self._settings.font_size)
+        self.annotations.set_theme(theme)
+        self.gestures.set_theme(theme)
+        self.annotations_panel.set_theme(theme)
         self._save_timer.start()
 
     def toggle_full_screen(self) -> None:
@@ -473,6 +476,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember everything before the window goes."""
+        self.annotations_panel.editor.save_note()  # nothing typed waits past the window
         self._remember_position()
         self.save_settings()
         self.search.session.shutdown()

@@ -1,0 +1,200 @@
+"""How a reader makes and touches highlights on the page: select text and pick a colour from
+the popup, the context menu or a shortcut; click a highlight to recolour it, write a note or
+remove it; hover it to read its note."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QHelpEvent, QMouseEvent
+from PySide6.QtWidgets import QMenu, QToolTip
+
+from reader.annotations.model import Annotation, Colour
+from reader.ui.annotation_controller import AnnotationController
+from reader.ui.highlight_popup import HighlightPopup
+from reader.ui.reader_view import ReaderView
+from reader.ui.theme import THEMES, Theme, highlight_colour
+
+NOTE_TOOLTIP_LIMIT = 600
+
+
+class AnnotationGestures(QObject):
+    """Connects mouse and keyboard gestures on the page to the annotation controller."""
+
+    note_requested = Signal(str)
+    """Open the note editor for this annotation id."""
+
+    def __init__(self, view: ReaderView, controller: AnnotationController, parent: QObject):
+        super().__init__(parent)
+        self.view, self.controller = view, controller
+        self.popup = self._make_popup(THEMES["light"])
+        self._target: Annotation | None = None
+        view.viewport().installEventFilter(self)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.verticalScrollBar().valueChanged.connect(lambda _value: self.popup.hide())
+
+    def set_theme(self, theme: Theme) -> None:
+        """Swatches in the theme's shades."""
+        self.popup.deleteLater()
+        self.popup = self._make_popup(theme)
+
+    def _make_popup(self, theme: Theme) -> HighlightPopup:
+        popup = HighlightPopup(
+            {colour: highlight_colour(theme, colour) for colour in Colour},
+            self.view.viewport(),
+        )
+        popup.colour_chosen.connect(self._on_colour)
+        popup.note_requested.connect(self._on_note)
+        popup.remove_requested.connect(self._on_remove)
+        return popup
+
+    # -- the selection --------------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected canonical range, if any text is selected."""
+        cursor = self.view.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.view.canonical_offset(cursor.selectionStart())
+        end = self.view.canonical_offset(cursor.selectionEnd())
+        return (start, end) if start < end else None
+
+    def highlight_selection(self, colour: Colour | None = None) -> Annotation | None:
+        """Highlight the selection (in the last colour used, unless one is given)."""
+        selected = self.selection()
+        if selected is None:
+            return None
+        annotation = self.controller.highlight(*selected, colour)
+        self._finish()
+        return annotation
+
+    def note_on_selection(self) -> None:
+        """Highlight the selection (or use the highlight under it) and open its note."""
+        selected = self.selection()
+        if selected is None:
+            return
+        target = self._annotation_around(*selected)
+        annotation = target or self.controller.highlight(*selected)
+        self._finish()
+        if annotation is not None:
+            self.note_requested.emit(annotation.id)
+
+    def _annotation_around(self, start: int, end: int) -> Annotation | None:
+        """The topmost highlight that contains the whole of [start, end)."""
+        for key in reversed(self.view.annotation_keys_at(start)):
+            annotation = self.controller.find(key)
+            if annotation is not None and annotation.start <= start and end <= annotation.end:
+                return annotation
+        return None
+
+    def _finish(self) -> None:
+        self.popup.hide()
+        self._target = None
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+
+    # -- mouse -----------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Popup after a selection or a click on a highlight; the note as a tooltip."""
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            if event.button() == Qt.MouseButton.LeftButton:
+                point = event.position().toPoint()
+                QTimer.singleShot(0, lambda: self._after_release(point))
+        elif event.type() == QEvent.Type.MouseButtonPress:
+            self.popup.hide()
+        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            return self._show_note(event)
+        return False
+
+    def _after_release(self, point: QPoint) -> None:
+        selected = self.selection()
+        if selected is not None:
+            self._target = self._annotation_around(*selected)
+        else:
+            offset = self.view.canonical_offset(self.view.cursorForPosition(point).position())
+            self._target = self.controller.at(offset)
+            if self._target is None:
+                self.popup.hide()
+                return
+        self.popup.show_at(point, on_existing=self._target is not None)
+
+    def _show_note(self, event: QHelpEvent) -> bool:
+        offset = self.view.canonical_offset(self.view.cursorForPosition(event.pos()).position())
+        annotation = self.controller.at(offset)
+        if annotation is None or not (annotation.note.strip() or annotation.tags):
+            QToolTip.hideText()
+            return False
+        note = annotation.note.strip()
+        if len(note) > NOTE_TOOLTIP_LIMIT:
+            note = note[:NOTE_TOOLTIP_LIMIT] + "…"
+        tags = "  ".join(f"#{tag}" for tag in annotation.tags)
+        # Escaped and wrapped: a note is the user's text, never markup that could load anything.
+        body = html.escape(note) + (f"<br><i>{html.escape(tags)}</i>" if tags else "")
+        QToolTip.showText(
+            event.globalPos(),
+            f"<p style='white-space:pre-wrap'>{body}</p>",
+            self.view.viewport(),
+        )
+        return True
+
+    # -- popup choices ---------------------------------------------------------------------------
+
+    def _on_colour(self, colour: Colour) -> None:
+        if self._target is not None:
+            self.controller.recolour(self._target.id, colour)
+            self._finish()
+        else:
+            self.highlight_selection(colour)
+
+    def _on_note(self) -> None:
+        if self._target is not None:
+            target = self._target
+            self._finish()
+            self.note_requested.emit(target.id)
+        else:
+            self.note_on_selection()
+
+    def _on_remove(self) -> None:
+        if self._target is not None:
+            self.controller.delete(self._target.id)
+        self._finish()
+
+    # -- context menu ----------------------------------------------------------------------------
+
+    def _context_menu(self, point: QPoint) -> None:
+        menu = self.build_context_menu(point)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+
+    def build_context_menu(self, point: QPoint) -> QMenu:
+        """Copy, highlight in a colour, note; over a highlight: recolour, edit note, remove."""
+        menu = QMenu(self.view)
+        selected = self.selection()
+        offset = self.view.canonical_offset(self.view.cursorForPosition(point).position())
+        target = self._annotation_around(*selected) if selected else self.controller.at(offset)
+        copy = menu.addAction("Copy")
+        copy.setEnabled(selected is not None)
+        copy.triggered.connect(self.view.copy)
+        theme_colours = self.popup.colour_buttons
+        if target is not None:
+            recolour = menu.addMenu("Change Colour")
+            for colour, button in theme_colours.items():
+                action = recolour.addAction(button.icon(), colour.value.capitalize())
+                action.triggered.connect(
+                    lambda _c=False, c=colour, t=target: self.controller.recolour(t.id, c)
+                )
+            note = menu.addAction("Edit Note…")
+            note.triggered.connect(lambda _c=False, t=target: self.note_requested.emit(t.id))
+            remove = menu.addAction("Remove Highlight")
+            remove.triggered.connect(lambda _c=False, t=target: self.controller.delete(t.id))
+        elif selected is not None:
+            highlight = menu.addMenu("Highlight")
+            for colour, button in theme_colours.items():
+                action = highlight.addAction(button.icon(), colour.value.capitalize())
+                action.triggered.connect(lambda _c=False, c=colour: self.highlight_selection(c))
+            note = menu.addAction("Highlight with Note…")
+            note.triggered.connect(self.note_on_selection)
+        return menu

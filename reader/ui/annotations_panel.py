@@ -1,0 +1,250 @@
+"""Every annotation of the document: grouped by section in reading order, filterable by
+colour, tag and text (notes and quotes, folded as search folds them), with the trash and the
+annotations that could not be placed, and an editor for the chosen one."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSplitter,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.annotations.model import Annotation, Colour
+from reader.ui.annotation_controller import AnnotationController
+from reader.ui.highlight_popup import colour_icon
+from reader.ui.note_editor import NoteEditor
+from reader.ui.theme import THEMES, Theme, highlight_colour
+
+_ANNOTATION_ROLE = Qt.ItemDataRole.UserRole
+ALL = "__all__"
+QUOTE_PREVIEW = 60
+ORPHANS_TITLE = "Could not be placed"
+
+
+class AnnotationsPanel(QWidget):
+    """The list of annotations and the editor of the chosen one."""
+
+    go_to = Signal(object)
+    """The reader asked to see this `Annotation` in the text."""
+
+    def __init__(
+        self,
+        controller: AnnotationController,
+        fold: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("annotationsPanel")
+        self.controller, self._fold = controller, fold
+        self._theme = THEMES["light"]
+        self.filter = QLineEdit()
+        self.filter.setObjectName("annotationFilter")
+        self.filter.setAccessibleName("Filter annotations")
+        self.filter.setPlaceholderText("Filter notes and quotes")
+        self.filter.setClearButtonEnabled(True)
+        self.colour = QComboBox()
+        self.colour.setAccessibleName("Filter by colour")
+        self.tag = QComboBox()
+        self.tag.setAccessibleName("Filter by tag")
+        self.show_trash = QToolButton()
+        self.show_trash.setText("Trash")
+        self.show_trash.setCheckable(True)
+        self.show_trash.setAccessibleName("Show deleted annotations")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("annotationList")
+        self.tree.setAccessibleName("Annotations")
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(10)
+        self.tree.setWordWrap(True)
+        self.editor = NoteEditor(controller)
+        filters = QHBoxLayout()
+        filters.addWidget(self.colour)
+        filters.addWidget(self.tag, 1)
+        filters.addWidget(self.show_trash)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+
+        self.filter.textChanged.connect(lambda _text: self.refresh())
+        self.colour.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.tag.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.show_trash.toggled.connect(lambda _on: self.refresh())
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.itemActivated.connect(self._on_activated)
+        self.tree.itemClicked.connect(self._on_activated)
+        self.editor.restore_requested.connect(controller.restore)
+        controller.changed.connect(self.refresh)
+        self._fill_colours()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Swatches in the theme's shades."""
+        self._theme = theme
+        self.editor.set_theme(theme)
+        self._fill_colours()
+        self.refresh()
+
+    def _fill_colours(self) -> None:
+        current = self.colour.currentData()
+        self.colour.blockSignals(True)
+        self.colour.clear()
+        self.colour.addItem("All colours", ALL)
+        for colour in Colour:
+            icon = colour_icon(highlight_colour(self._theme, colour))
+            self.colour.addItem(icon, colour.value.capitalize(), colour.value)
+        index = self.colour.findData(current)
+        self.colour.setCurrentIndex(max(index, 0))
+        self.colour.blockSignals(False)
+
+    def _fill_tags(self, annotations: list[Annotation]) -> None:
+        current = self.tag.currentData()
+        tags = sorted({tag for a in annotations for tag in a.tags})
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem("All tags", ALL)
+        for tag in tags:
+            self.tag.addItem(f"#{tag}", tag)
+        index = self.tag.findData(current)
+        self.tag.setCurrentIndex(max(index, 0))
+        self.tag.blockSignals(False)
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Rebuild the list from the controller, keeping the chosen annotation chosen."""
+        chosen = self.editor.annotation_id
+        trash = self.show_trash.isChecked()
+        live = self.controller.trash() if trash else self.controller.annotations
+        orphans = [] if trash else self.controller.orphans
+        self._fill_tags([*live, *orphans])
+        shown = [a for a in live if self._passes(a)]
+        shown_orphans = [a for a in orphans if self._passes(a)]
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        for title, group in self._grouped(shown):
+            self._add_group(title, group)
+        if shown_orphans:
+            self._add_group(ORPHANS_TITLE, shown_orphans)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        self._choose(chosen)
+
+    def _passes(self, annotation: Annotation) -> bool:
+        colour, tag = self.colour.currentData(), self.tag.currentData()
+        if colour not in (None, ALL) and annotation.colour.value != colour:
+            return False
+        if tag not in (None, ALL) and tag not in annotation.tags:
+            return False
+        words = self._fold(self.filter.text()).split()
+        if not words:
+            return True
+        haystack = self._fold(f"{annotation.quote.exact}\n{annotation.note}\n{annotation.tags}")
+        return all(word in haystack for word in words)
+
+    def _grouped(self, annotations: list[Annotation]) -> list[tuple[str, list[Annotation]]]:
+        document = self.controller.document
+        if document is None:
+            return []
+        toc = document.toc()
+        starts = [entry.start for entry in toc]
+        groups: dict[int, list[Annotation]] = {}
+        for annotation in sorted(annotations, key=lambda a: (a.start, a.created)):
+            number = max(bisect_right(starts, annotation.start) - 1, 0)
+            groups.setdefault(number, []).append(annotation)
+        return [(toc[number].title, groups[number]) for number in sorted(groups)]
+
+    def _add_group(self, title: str, annotations: list[Annotation]) -> None:
+        header = QTreeWidgetItem([f"{title}  ({len(annotations)})"])
+        header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = header.font(0)
+        font.setBold(True)
+        header.setFont(0, font)
+        self.tree.addTopLevelItem(header)
+        for annotation in annotations:
+            header.addChild(self._item(annotation))
+
+    def _item(self, annotation: Annotation) -> QTreeWidgetItem:
+        quote = annotation.quote.exact.replace("\n", " ")
+        if len(quote) > QUOTE_PREVIEW:
+            quote = quote[:QUOTE_PREVIEW] + "…"
+        lines = [f"“{quote}”"]
+        if annotation.note.strip():
+            lines.append("✎ " + annotation.note.strip().splitlines()[0][:QUOTE_PREVIEW])
+        if annotation.tags:
+            lines.append("  ".join(f"#{tag}" for tag in annotation.tags))
+        item = QTreeWidgetItem(["\n".join(lines)])
+        item.setIcon(0, colour_icon(highlight_colour(self._theme, annotation.colour)))
+        item.setData(0, _ANNOTATION_ROLE, annotation)
+        item.setToolTip(0, annotation.quote.exact[:400])
+        return item
+
+    def _groups(self) -> list[QTreeWidgetItem]:
+        groups = (self.tree.topLevelItem(n) for n in range(self.tree.topLevelItemCount()))
+        return [group for group in groups if group is not None]
+
+    def items(self) -> list[QTreeWidgetItem]:
+        """The annotation rows shown, in order (for tests and keyboard walking)."""
+        found: list[QTreeWidgetItem] = []
+        for group in self._groups():
+            children = (group.child(n) for n in range(group.childCount()))
+            found.extend(child for child in children if child is not None)
+        return found
+
+    def group_titles(self) -> list[str]:
+        """The section headers shown, in order."""
+        return [group.text(0) for group in self._groups()]
+
+    # -- choosing --------------------------------------------------------------------------------
+
+    def choose(self, annotation_id: str, edit_note: bool = False) -> None:
+        """Select an annotation in the list (showing it in the editor)."""
+        if self.show_trash.isChecked():
+            self.show_trash.setChecked(False)
+        if self.filter.text() or self.colour.currentIndex() or self.tag.currentIndex():
+            self.filter.clear()
+            self.colour.setCurrentIndex(0)
+            self.tag.setCurrentIndex(0)
+        self._choose(annotation_id)
+        if edit_note:
+            self.editor.edit_note()
+
+    def _choose(self, annotation_id: str | None) -> None:
+        for item in self.items():
+            annotation = item.data(0, _ANNOTATION_ROLE)
+            if annotation.id == annotation_id:
+                self.tree.setCurrentItem(item)
+                self._show_in_editor(annotation)
+                return
+        self.editor.show_annotation(None)
+
+    def _on_current(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        annotation = item.data(0, _ANNOTATION_ROLE) if item else None
+        self._show_in_editor(annotation)
+
+    def _show_in_editor(self, annotation: Annotation | None) -> None:
+        orphan = annotation is not None and annotation in self.controller.orphans
+        self.editor.show_annotation(annotation, orphan=orphan, trashed=self.show_trash.isChecked())
+
+    def _on_activated(self, item: QTreeWidgetItem) -> None:
+        annotation = item.data(0, _ANNOTATION_ROLE)
+        placed = isinstance(annotation, Annotation) and annotation not in self.controller.orphans
+        if placed and not self.show_trash.isChecked():
+            self.go_to.emit(annotation)
