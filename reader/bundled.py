@@ -21,3 +21,8 @@ def resources_dir() -> Path:
 def bundled_article_path() -> Path:
     """Where the bundled article lives."""
     return resources_dir() / "article.txt"
+
+
+def icon_path() -> Path:
+    """The application icon (SVG)."""
+    return resources_dir() / "icons" / "reader.svg"

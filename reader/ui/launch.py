@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from reader import __version__
 from reader.annotations.store import AnnotationStore, StoreError
+from reader.bundled import icon_path
 from reader.paths import AppPaths
 from reader.settings import load_settings
 from reader.ui.single_instance import SingleInstance
@@ -26,6 +27,7 @@ def create_application(argv: list[str]) -> QApplication:
     app = QApplication(argv)
     app.setApplicationDisplayName("Reader")
     app.setStyle("Fusion")  # the only style that follows the theme palettes everywhere
+    app.setWindowIcon(QIcon(str(icon_path())))
     return app
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QActionGroup, QKeySequence
 
 from reader.document.decode import SUPPORTED_ENCODINGS
+from reader.ui.help_dialogs import help_actions
 from reader.ui.theme import THEMES
 
 if TYPE_CHECKING:
@@ -17,11 +18,14 @@ Key = QKeySequence.StandardKey
 
 
 def build_menus(window: MainWindow) -> None:
-    """File, Edit, View and Go."""
+    """File, Edit, View, Go and Help."""
     _file_menu(window)
     _edit_menu(window)
     _view_menu(window)
     _go_menu(window)
+    help_menu = window.menuBar().addMenu("&Help")
+    for action in help_actions(window, window.menuBar(), window.paths):
+        help_menu.addAction(action)
 
 
 def _file_menu(window: MainWindow) -> None:
@@ -143,7 +147,8 @@ def _go_menu(window: MainWindow) -> None:
         )
     )
     menu.addSeparator()
-    menu.addAction(
-        add("&Beginning", lambda: window.view.scroll_to_offset(0), [QKeySequence("Ctrl+Home")])
-    )
+    menu.addAction(add("&Back", window.go_back, [QKeySequence(Key.Back)]))
+    menu.addAction(add("&Forward", window.go_forward, [QKeySequence(Key.Forward)]))
+    menu.addSeparator()
+    menu.addAction(add("B&eginning", window.scroll_to_beginning, [QKeySequence("Ctrl+Home")]))
     menu.addAction(add("&End", window.scroll_to_end, [QKeySequence("Ctrl+End")]))

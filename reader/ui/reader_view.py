@@ -54,6 +54,8 @@ HIT_POSITION_FROM_TOP = 0.3
 class ReaderView(QTextBrowser):
     """Shows a document with the current theme and font size; scrolls to canonical offsets."""
 
+    jumped = Signal(int)
+    """A navigation jump is about to leave this canonical offset (for Back/Forward)."""
     position_changed = Signal(int)
     """The canonical offset at the top of the page, reported shortly after scrolling stops."""
 
@@ -205,6 +207,12 @@ class ReaderView(QTextBrowser):
         if target > bar.maximum():
             bar.setMaximum(target)
 
+    def jump_to(self, offset: int, from_top: float = 0.0) -> None:
+        """Scroll to `offset` as a navigation jump: the place left is announced first."""
+        if self._document is not None:
+            self.jumped.emit(self.top_offset())
+        self.scroll_to_offset(offset, from_top)
+
     def scroll_to_paragraph(self, paragraph_index: int) -> None:
         """Bring paragraph `paragraph_index` to the top of the page."""
         if self._document is not None:
@@ -251,7 +259,7 @@ class ReaderView(QTextBrowser):
         """Make hit `number` the current one and scroll it into view."""
         self._current_hit = number
         self._search_layer = self._search_marks()
-        self.scroll_to_offset(self._search_hits[number].start, from_top=HIT_POSITION_FROM_TOP)
+        self.jump_to(self._search_hits[number].start, from_top=HIT_POSITION_FROM_TOP)
         self._refresh_marks(force=True)
 
     def _search_marks(self) -> MarkLayer:

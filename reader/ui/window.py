@@ -41,6 +41,7 @@ from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_setting
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
+from reader.ui.history import JumpHistory
 from reader.ui.menus import build_menus
 from reader.ui.message_bar import MessageBar
 from reader.ui.reader_view import ReaderView
@@ -70,13 +71,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self._paths, self._settings = paths, settings
+        self.paths, self._settings = paths, settings
         self._pending_path: Path | None = None
         self._pending_encoding: str | None = None
 
         self.message_bar = MessageBar()
         self.view = ReaderView()
         self.view.position_changed.connect(self._on_position_changed)
+        self.history = JumpHistory()
+        self.view.jumped.connect(self.history.jumped)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -247,6 +250,7 @@ class MainWindow(QMainWindow):
         self._remember_position()
         self.message_bar.hide()
         offset = self._settings.position_of(document.fingerprint)
+        self.history.clear()
         self.view.show_document(document, offset)
         self.annotations.document_opened(document)
         self.toc.set_entries(document.toc())
@@ -298,7 +302,7 @@ class MainWindow(QMainWindow):
 
     def go_to_annotation(self, annotation: Annotation) -> None:
         """Scroll to an annotation and flash it, so the eye finds it."""
-        self.view.scroll_to_offset(annotation.start, from_top=0.3)
+        self.view.jump_to(annotation.start, from_top=0.3)
         self.view.flash((annotation.start, annotation.end))
         self._flash_timer.start()
 
@@ -313,7 +317,7 @@ class MainWindow(QMainWindow):
 
     def go_to_entry(self, entry: TocEntry) -> None:
         """Scroll to a table-of-contents entry."""
-        self.view.scroll_to_offset(entry.start)
+        self.view.jump_to(entry.start)
         self.toc.mark_position(entry.start)
         self._update_status(entry.start)
 
@@ -335,8 +339,27 @@ class MainWindow(QMainWindow):
 
     def scroll_to_end(self) -> None:
         """Go to the end of the document."""
+        document = self.current_document()
+        if document is not None:
+            self.view.jump_to(len(document.text))
         bar = self.view.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    def scroll_to_beginning(self) -> None:
+        """Go to the beginning of the document."""
+        self.view.jump_to(0)
+
+    def go_back(self) -> None:
+        """Return to where the last jump left from."""
+        target = self.history.back(self.view.top_offset())
+        if target is not None:
+            self.view.scroll_to_offset(target)
+
+    def go_forward(self) -> None:
+        """Undo a Back."""
+        target = self.history.forward(self.view.top_offset())
+        if target is not None:
+            self.view.scroll_to_offset(target)
 
     def _on_position_changed(self, offset: int) -> None:
         self.toc.mark_position(offset)
@@ -470,7 +493,7 @@ class MainWindow(QMainWindow):
         self._settings.window_geometry = base64.b64encode(self.saveGeometry().data()).decode()
         self._settings.window_state = base64.b64encode(self.saveState().data()).decode()
         try:
-            save_settings(self._settings, self._paths.settings_file)
+            save_settings(self._settings, self.paths.settings_file)
         except OSError as error:
             self.statusBar().showMessage(f"Settings could not be saved: {error.strerror}", 5000)
 
