@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QFontInfo, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from reader import __version__
@@ -46,6 +48,26 @@ def build_window(paths: AppPaths, store: AnnotationStore | None = None) -> MainW
     return MainWindow(paths, load_settings(paths.settings_file), store)
 
 
+SMOKE_TEST_VARIABLE = "READER_SMOKE_TEST"
+"""Set it to make the window print what it shows, as JSON, and quit once the document is open:
+how the bundle test (and a user diagnosing an installation) checks the window really works."""
+
+
+def _report_and_quit(window: MainWindow) -> None:
+    document = window.current_document()
+    page = window.view.document()
+    report = {
+        "title": window.windowTitle(),
+        "error": window.message_bar.text,
+        "paragraphs": page.blockCount(),
+        "contents": window.toc.count(),
+        "characters": len(document.text) if document else 0,
+        "font": QFontInfo(page.defaultFont()).family(),
+    }
+    print(json.dumps(report, ensure_ascii=False), flush=True)
+    QTimer.singleShot(0, window.close)
+
+
 def run_gui(path: str | None, encoding: str | None) -> int:
     """Open the window on `path` (or the bundled article) and run until it closes."""
     app = create_application(sys.argv[:1])
@@ -62,6 +84,8 @@ def run_gui(path: str | None, encoding: str | None) -> int:
     window.show()
     for message in messages:
         window.message_bar.show_info(message)
+    if os.environ.get(SMOKE_TEST_VARIABLE):
+        window.loader.settled.connect(lambda: _report_and_quit(window))
     # Open after the first paint, so the window appears at once even for a big file.
     QTimer.singleShot(0, lambda: window.open_request(path, encoding))
     try:
