@@ -12,9 +12,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402 - the platform must be chosen first
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,9 @@ def main() -> int:
         print(f"cannot read {SVG}", file=sys.stderr)
         return 1
     for size in SIZES:
-        render(size, renderer, HERE / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "reader.png")
+        render(
+            size, renderer, HERE / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "reader.png"
+        )
     return 0
 
 

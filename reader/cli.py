@@ -90,7 +90,7 @@ def run(argv: Sequence[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.s
     try:
         if arguments.command in ANNOTATION_COMMANDS:
             document = open_document(arguments.path, arguments.encoding)
-            return run_annotation_command(arguments.command, arguments, document, stdout)
+            return run_annotation_command(arguments.command, arguments, document, stdout, stderr)
         handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler
         return handler(arguments, stdout, stderr)
     except DocumentError as error:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from reader.annotations.exchange import ImportFormatError
 from reader.annotations.model import Annotation, Colour, annotate
@@ -23,6 +22,13 @@ from reader.paths import AppPaths
 from reader.search.analysis import fold
 
 EXIT_OK, EXIT_ERROR = 0, 2
+
+
+class Streams(NamedTuple):
+    """Where a command writes: data to `out`, messages for people to `err`."""
+
+    out: TextIO
+    err: TextIO
 
 
 class CommandError(Exception):
@@ -70,17 +76,21 @@ def open_store() -> AnnotationStore:
 
 
 def run_annotation_command(
-    command: str, arguments: argparse.Namespace, document: Document, stdout: TextIO
+    command: str,
+    arguments: argparse.Namespace,
+    document: Document,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     """Run one annotation subcommand on `document`."""
     try:
         store = open_store()
     except StoreError as error:
-        print(f"reader: {error}", file=sys.stderr)
+        print(f"reader: {error}", file=stderr)
         return EXIT_ERROR
     try:
         for message in store.report.messages:
-            print(f"reader: {message}", file=sys.stderr)
+            print(f"reader: {message}", file=stderr)
         bring_forward_quietly(store, document)
         handler = {
             "annotate": _annotate,
@@ -88,9 +98,9 @@ def run_annotation_command(
             "export": _export,
             "import": _import,
         }[command]
-        return handler(store, arguments, document, stdout)
+        return handler(store, arguments, document, Streams(stdout, stderr))
     except (StoreError, CommandError) as error:
-        print(f"reader: {error}", file=sys.stderr)
+        print(f"reader: {error}", file=stderr)
         return EXIT_ERROR
     finally:
         store.close()
@@ -146,7 +156,7 @@ def _occurrences(text: str, needle: str) -> list[int]:
 
 
 def _annotate(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, stdout: TextIO
+    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     start, end = find_quote(document, arguments.quote, arguments.occurrence)
     fresh = annotate(
@@ -159,49 +169,49 @@ def _annotate(
         tuple(arguments.tag),
     )
     stored = store.add(fresh)
-    json.dump(annotation_json(stored), stdout, ensure_ascii=False, indent=2)
-    stdout.write("\n")
+    json.dump(annotation_json(stored), streams.out, ensure_ascii=False, indent=2)
+    streams.out.write("\n")
     return EXIT_OK
 
 
 def _list(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, stdout: TextIO
+    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     placed, orphans = placed_and_orphans(store, document)
     rows = [annotation_json(a) for a in placed] + [annotation_json(a, True) for a in orphans]
     if arguments.json:
-        json.dump(rows, stdout, ensure_ascii=False, indent=2)
-        stdout.write("\n")
+        json.dump(rows, streams.out, ensure_ascii=False, indent=2)
+        streams.out.write("\n")
         return EXIT_OK
     for row in rows:
         where = "not placed" if row["orphan"] else f"{row['start']}-{row['end']}"
         tags = " ".join(f"#{t}" for t in row["tags"])  # type: ignore[attr-defined]
-        print(f"[{row['color']}] {where}  “{row['quote']}”  {tags}".rstrip(), file=stdout)
+        print(f"[{row['color']}] {where}  “{row['quote']}”  {tags}".rstrip(), file=streams.out)
         if row["note"]:
-            print(f"    {row['note']}", file=stdout)
-    print(f"{len(rows)} annotations", file=stdout)
+            print(f"    {row['note']}", file=streams.out)
+    print(f"{len(rows)} annotations", file=streams.out)
     return EXIT_OK
 
 
 def _export(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, stdout: TextIO
+    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     placed, orphans = placed_and_orphans(store, document)
     content = render(document, placed, orphans, arguments.format)
     if not arguments.output:
-        stdout.write(content if content.endswith("\n") else content + "\n")
+        streams.out.write(content if content.endswith("\n") else content + "\n")
         return EXIT_OK
     try:
         export_to(Path(arguments.output), content)
     except OSError as error:
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
     count = len(placed) + len(orphans)
-    print(f"reader: exported {count} annotations to {arguments.output}", file=sys.stderr)
+    print(f"reader: exported {count} annotations to {arguments.output}", file=streams.err)
     return EXIT_OK
 
 
 def _import(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, stdout: TextIO
+    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     path = Path(arguments.file)
     try:
@@ -213,6 +223,6 @@ def _import(
     print(
         f"imported {report.added} new, {report.updated} updated, "
         f"{report.unchanged} already present",
-        file=stdout,
+        file=streams.out,
     )
     return EXIT_OK

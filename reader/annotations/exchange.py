@@ -44,7 +44,9 @@ from reader.document.model import Document, TocEntry
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DOCUMENT_URN = "urn:reader:document:"
 COLLECTION_URN = "urn:reader:collection:"
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = 40 * 1024 * 1024
+"""Ten thousand annotations with notes export to about 15 MB; a larger file is refused before
+it is read (a 50 MB file is not an annotation file anyone made here)."""
 ORPHANS_HEADING = "Could not be placed"
 
 STYLE_COLOURS = {
@@ -401,11 +403,17 @@ def _position_selector(selector: dict[str, object], where: str) -> TextPosition:
     return TextPosition(start, end)
 
 
+MAX_OFFSET = 2**63 - 1
+"""SQLite's largest integer: no text is longer, and a larger offset would not even store."""
+
+
 def _offset(selector: dict[str, object], key: str, where: str) -> int:
     value = selector.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_OFFSET:
+        shown = repr(value) if len(repr(value)) < 40 else repr(value)[:40] + "…"
         raise ImportFormatError(
-            f"{where}: TextPositionSelector {key} is {value!r}, not a whole number >= 0."
+            f"{where}: TextPositionSelector {key} is {shown}, not a whole number "
+            "between 0 and the length of a text."
         )
     return value
 

@@ -65,6 +65,8 @@ class ImportReport:
     added: int
     unchanged: int
     updated: int
+    changed_ids: tuple[str, ...] = ()
+    """The ids added or updated (not the unchanged), in file order."""
 
 
 def write_error(error: sqlite3.Error, path: Path) -> StoreError:
@@ -319,6 +321,7 @@ class AnnotationStore:
         """
         incoming = [_prepared(a) for a in annotations]
         added = updated = unchanged = 0
+        changed: list[str] = []
         revision: int | None = None
         with self._writing() as conn:
             for annotation in incoming:
@@ -334,9 +337,13 @@ class AnnotationStore:
                     conn.execute(_INSERT, encode(StoredRow(replace(annotation, revision=revision))))
                     added += 1
                 else:
-                    _save(conn, replace(row, annotation=replace(annotation, revision=revision)))
+                    # New selectors arrive: the old orphan flag no longer says anything (the
+                    # caller places what does not fit). The trash flag stays the user's.
+                    fresh = replace(row, annotation=replace(annotation, revision=revision))
+                    _save(conn, replace(fresh, orphan=False))
                     updated += 1
-        return ImportReport(added=added, unchanged=unchanged, updated=updated)
+                changed.append(annotation.id)
+        return ImportReport(added, unchanged, updated, tuple(changed))
 
     def backup_now(self) -> Path | None:
         """Make a verified backup now; its path, or None for a read-only or in-memory store."""

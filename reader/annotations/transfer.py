@@ -13,15 +13,12 @@ import json
 from pathlib import Path
 
 from reader.annotations.anchoring import anchor_all
-from reader.annotations.exchange import load_w3c_file, to_markdown, to_w3c
+from reader.annotations.exchange import MAX_IMPORT_BYTES, load_w3c_file, to_markdown, to_w3c
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, ImportReport, StoreError
 from reader.atomic import write_atomically
 from reader.document.model import Document
 
-MAX_IMPORT_BYTES = 40 * 1024 * 1024
-"""Ten thousand annotations with notes export to about 15 MB; a larger file is refused before
-it is read (a 50 MB file is not an annotation file anyone made here)."""
 FORMATS = ("markdown", "w3c")
 
 
@@ -58,21 +55,27 @@ def import_from(store: AnnotationStore, document: Document, path: Path) -> Impor
     not valid), StoreError or OSError, and in each case nothing was imported."""
     incoming = load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
     report = store.import_annotations(incoming)
-    place_imported(store, document, [a for a in incoming if a.document == document.fingerprint])
+    changed = set(report.changed_ids)
+    place_imported(
+        store,
+        document,
+        [a for a in incoming if a.id in changed and a.document == document.fingerprint],
+    )
     return report
 
 
 def place_imported(store: AnnotationStore, document: Document, imported: list[Annotation]) -> None:
-    """Re-anchor imported annotations whose selectors do not fit this text, or orphan them."""
+    """Re-anchor the newly imported annotations whose selectors do not fit this text, or make
+    them orphans, in one transaction (their `modified` stays the file's: placing is no edit).
+    Annotations the import left alone (the store's copy was as new) are not touched."""
     text = document.text
     misfits = [a for a in imported if text[a.start : a.end] != a.quote.exact]
     if not misfits:
         return
     result = anchor_all(misfits, text)
     with contextlib.suppress(StoreError):  # they stay stored either way; placing is a bonus
-        for placement in result.placed:
-            store.update(
-                placement.annotation.id, position=placement.position, quote=placement.quote
-            )
-        for orphan in result.orphans:
-            store.set_orphan(orphan.id, True)
+        store.relocate(
+            document.fingerprint,
+            [(p.annotation.id, p.position, p.quote) for p in result.placed],
+            [orphan.id for orphan in result.orphans],
+        )

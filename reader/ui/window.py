@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QProgressBar,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
         self.tabifyDockWidget(self.search_dock, self.annotations_dock)
         self.annotations_dock.hide()
+        for dock in (self.search_dock, self.annotations_dock, self.toc_dock):
+            dock.visibilityChanged.connect(lambda _visible: self._name_tab_bars())
         self.gestures.note_requested.connect(self.edit_note)
         self.annotations_panel.go_to.connect(self.go_to_annotation)
         self.annotations_panel.editor.reattach_requested.connect(self._reattach_to_selection)
@@ -293,6 +296,12 @@ class MainWindow(QMainWindow):
         self.message_bar.show_error(message)
 
     # -- navigation -------------------------------------------------------------------------------
+
+    def _name_tab_bars(self) -> None:
+        """Qt makes a tab bar for tabbed panels on demand; give each a name to announce."""
+        for bar in self.findChildren(QTabBar):
+            if not bar.accessibleName():
+                bar.setAccessibleName("Panel tabs")
 
     def edit_note(self, annotation_id: str) -> None:
         """Show the Annotations panel with the cursor in this annotation's note."""

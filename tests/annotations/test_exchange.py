@@ -409,12 +409,12 @@ def test_a_50_mb_file_is_refused_by_its_size_before_parsing(
     with pytest.raises(ImportFormatError, match=r"50\.0 MB"):
         load_w3c_file(huge)
     print(f"\n50 MB file refused in {(time.perf_counter() - began) * 1000:.2f} ms")
-    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 20 MB"):
+    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 40 MB"):
         from_w3c(huge.read_bytes())
-    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 20 MB"):
-        from_w3c("x" * (21 * 1024 * 1024))
-    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 20 MB"):
-        from_w3c("𠀀" * (6 * 1024 * 1024))  # 6 M characters, 24 MB of UTF-8
+    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 40 MB"):
+        from_w3c("x" * (41 * 1024 * 1024))
+    with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 40 MB"):
+        from_w3c("𠀀" * (11 * 1024 * 1024))  # 11 M characters, 44 MB of UTF-8
 
 
 def test_files_that_cannot_be_read_are_refused(tmp_path: Path) -> None:
