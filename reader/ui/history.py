@@ -41,13 +41,3 @@ class JumpHistory:
         """Forget everything (a new document)."""
         self._back.clear()
         self._forward.clear()
-
-    @property
-    def can_go_back(self) -> bool:
-        """True when Back leads somewhere."""
-        return bool(self._back)
-
-    @property
-    def can_go_forward(self) -> bool:
-        """True when Forward leads somewhere."""
-        return bool(self._forward)

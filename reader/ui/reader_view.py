@@ -213,11 +213,6 @@ class ReaderView(QTextBrowser):
             self.jumped.emit(self.top_offset())
         self.scroll_to_offset(offset, from_top)
 
-    def scroll_to_paragraph(self, paragraph_index: int) -> None:
-        """Bring paragraph `paragraph_index` to the top of the page."""
-        if self._document is not None:
-            self.scroll_to_offset(self._document.paragraphs[paragraph_index].start)
-
     def top_offset(self) -> int:
         """The canonical offset of the first character visible at the top of the page."""
         if self._document is None:

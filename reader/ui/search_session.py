@@ -122,10 +122,6 @@ class SearchSession(QObject):
 
         self._pool.start(_Job(answer))
 
-    def wait_until_idle(self, milliseconds: int = 30_000) -> bool:
-        """Block until background work is done (for tests and orderly shutdown)."""
-        return self._pool.waitForDone(milliseconds)
-
     def shutdown(self) -> None:
         """Stop any build and wait briefly for the workers."""
         self._stop_child()

@@ -73,10 +73,5 @@ class TocPanel(QListWidget):
             self.blockSignals(False)
             self.scrollToItem(self.item(current))
 
-    def current_entry_index(self) -> int | None:
-        """Row of the entry marked as being read, if any."""
-        row = self.currentRow()
-        return row if row >= 0 else None
-
     def _activate(self, item: QListWidgetItem) -> None:
         self.entry_activated.emit(item.data(_ENTRY_ROLE))

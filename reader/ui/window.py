@@ -57,6 +57,7 @@ APP_TITLE = "Reader"
 SAVE_DELAY_MS = 1500
 """Settings are written this long after the last change, so a crash loses at most a moment."""
 SEARCH_PANEL_WIDTH = 360
+LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 SEARCH_PREPARE_DELAY_MS = 300
 FLASH_MS = 700
 TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
@@ -73,8 +74,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.paths, self._settings = paths, settings
-        self._pending_path: Path | None = None
-        self._pending_encoding: str | None = None
 
         self.message_bar = MessageBar()
         self.view = ReaderView()
@@ -91,21 +90,10 @@ class MainWindow(QMainWindow):
 
         self.toc = TocPanel()
         self.toc.entry_activated.connect(self.go_to_entry)
-        self.toc_dock = QDockWidget("Contents", self)
-        self.toc_dock.setObjectName("tocDock")
-        self.toc_dock.setWidget(self.toc)
-        self.toc_dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-        )
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.toc_dock)
+        self.toc_dock = self._dock("Contents", "tocDock", self.toc, LEFT)
 
         self.search_panel = SearchPanel()
-        self.search_dock = QDockWidget("Search", self)
-        self.search_dock.setObjectName("searchDock")
-        self.search_dock.setWidget(self.search_panel)
-        self.search_dock.setFeatures(self.toc_dock.features())
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+        self.search_dock = self._dock("Search", "searchDock", self.search_panel, RIGHT)
         self.search_dock.hide()
         self.search = SearchController(
             self.view, self.search_panel, SearchSession(paths.cache_dir, self), self
@@ -116,11 +104,9 @@ class MainWindow(QMainWindow):
         self.annotations.failed.connect(self.message_bar.show_error)
         self.gestures = AnnotationGestures(self.view, self.annotations, self)
         self.annotations_panel = AnnotationsPanel(self.annotations, fold)
-        self.annotations_dock = QDockWidget("Annotations", self)
-        self.annotations_dock.setObjectName("annotationsDock")
-        self.annotations_dock.setWidget(self.annotations_panel)
-        self.annotations_dock.setFeatures(self.toc_dock.features())
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
+        self.annotations_dock = self._dock(
+            "Annotations", "annotationsDock", self.annotations_panel, RIGHT
+        )
         self.tabifyDockWidget(self.search_dock, self.annotations_dock)
         self.annotations_dock.hide()
         for dock in (self.search_dock, self.annotations_dock, self.toc_dock):
@@ -128,14 +114,9 @@ class MainWindow(QMainWindow):
         self.gestures.note_requested.connect(self.edit_note)
         self.annotations_panel.go_to.connect(self.go_to_annotation)
         self.annotations_panel.editor.reattach_requested.connect(self._reattach_to_selection)
-        self._flash_timer = QTimer(self)
-        self._flash_timer.setSingleShot(True)
-        self._flash_timer.setInterval(FLASH_MS)
-        self._flash_timer.timeout.connect(lambda: self.view.flash(None))
-        self._search_prepare_timer = QTimer(self)  # a child: it dies with the window
-        self._search_prepare_timer.setSingleShot(True)
-        self._search_prepare_timer.setInterval(SEARCH_PREPARE_DELAY_MS)
-        self._search_prepare_timer.timeout.connect(self._prepare_search)
+        self._flash_timer = self._timer(FLASH_MS, lambda: self.view.flash(None))
+        self._search_prepare_timer = self._timer(SEARCH_PREPARE_DELAY_MS, self._prepare_search)
+        self._save_timer = self._timer(SAVE_DELAY_MS, self.save_settings)
 
         self._section_label = QLabel()
         self._progress_label = QLabel()
@@ -151,11 +132,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self._encoding_label)
         status.addPermanentWidget(self._progress_label)
 
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.save_settings)
-
         self.loader = DocumentLoader(self)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
@@ -167,6 +143,28 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
         self._restore_window()
         self.apply_appearance()
+
+    # -- building blocks ---------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A closable, movable panel (its object name keys the saved layout)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _timer(self, milliseconds: int, slot: Callable[[], object]) -> QTimer:
+        """A single-shot timer owned by the window, so it never fires after the window is gone."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(milliseconds)
+        timer.timeout.connect(slot)
+        return timer
 
     # -- menus -------------------------------------------------------------------------------
 
@@ -242,7 +240,6 @@ class MainWindow(QMainWindow):
         return document.source if document else None
 
     def _start_loading(self, path: Path, encoding: str | None, title: str | None) -> None:
-        self._pending_path, self._pending_encoding = path, encoding
         self._busy.show()
         self.statusBar().showMessage(f"Opening {path.name}…")
         self.loader.load(path, encoding, title)
