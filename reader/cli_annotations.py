@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from reader.annotations.exchange import ImportFormatError
 from reader.annotations.model import Annotation, Colour, annotate
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.annotations.transfer import export_to, import_from, placed_and_orphans, render
 from reader.annotations.versions import bring_forward
+from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
 from reader.paths import AppPaths
 from reader.search.analysis import fold

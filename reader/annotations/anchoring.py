@@ -10,7 +10,7 @@ unchanged, and a quote with about 32 characters of context on each side, which s
    (the stored position wins this when its context is only slightly edited, and is then still
    reported as found by `Method.POSITION`);
 3. approximate occurrences of the quote (a character inside it was edited), near the expected
-   place first and then in the whole text, scored the same way.
+   place first and then in the whole text, scored the same way (`fuzzy` finds them).
 
 A candidate is accepted only if its context agrees well enough (`required_context`): a short
 quote such as 宝玉 occurs thousands of times in a novel, and without its context it would be
@@ -24,10 +24,16 @@ most annotations have simply moved by the same number of characters as their nei
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from reader.annotations.fuzzy import (
+    anchored_distance,
+    approximate_matches,
+    occurrences,
+    seed_windows,
+)
 from reader.annotations.model import Annotation, TextPosition, TextQuote, quote_of
 
 MIN_SIMILARITY = 0.75
@@ -189,9 +195,9 @@ def context_score(text: str, start: int, end: int, quote: TextQuote) -> float:
     errors = 0
     if prefix and not (start >= len(prefix) and text.startswith(prefix, start - len(prefix))):
         window = text[max(0, start - 2 * len(prefix)) : start]
-        errors += _anchored_distance(prefix[::-1], window[::-1])[0]
+        errors += anchored_distance(prefix[::-1], window[::-1])[0]
     if suffix and not text.startswith(suffix, end):
-        errors += _anchored_distance(suffix, text[end : end + 2 * len(suffix)])[0]
+        errors += anchored_distance(suffix, text[end : end + 2 * len(suffix)])[0]
     return 1.0 - errors / total
 
 
@@ -225,26 +231,18 @@ def _cheap_context(text: str, start: int, end: int, quote: TextQuote) -> int:
 # --- exact search --------------------------------------------------------------------------------
 
 
-def _occurrences(text: str, exact: str, low: int, high: int) -> Iterator[int]:
-    """Starts of every occurrence of `exact` lying inside text[low:high] (overlaps included)."""
-    position = text.find(exact, low, high)
-    while position != -1:
-        yield position
-        position = text.find(exact, position + 1, high)
-
-
 def _exact_search(quote: TextQuote, text: str, expected: int) -> tuple[int, int, Method] | None:
     exact = quote.exact
     needed = required_context(len(exact))
     low = max(0, expected - LOCAL_RADIUS)
     high = min(len(text), expected + len(exact) + LOCAL_RADIUS)
-    local = list(_occurrences(text, exact, low, high))
+    local = list(occurrences(text, exact, low, high))
     best = _best_exact(quote, text, expected, local, needed)
     if best is not None and best[1] >= CONFIDENT_CONTEXT:
         return best[2], best[2] + len(exact), Method.EXACT
     # Far occurrences: rank by exact agreement next to the quote, score only the best few.
     far = (
-        p for p in _occurrences(text, exact, 0, len(text)) if not low <= p < high - len(exact) + 1
+        p for p in occurrences(text, exact, 0, len(text)) if not low <= p < high - len(exact) + 1
     )
     promising = heapq.nlargest(
         GLOBAL_CANDIDATES, far, key=lambda p: _cheap_context(text, p, p + len(exact), quote)
@@ -286,41 +284,12 @@ def _fuzzy_search(quote: TextQuote, text: str, expected: int) -> tuple[int, int,
     best = _best_fuzzy(quote, text, expected, [(low, high)], max_errors)
     if best is not None and best[1] >= CONFIDENT_CONTEXT:
         return best[2], best[3], Method.FUZZY
-    overall = _best_fuzzy(quote, text, expected, _seed_windows(exact, text, max_errors), max_errors)
+    overall = _best_fuzzy(quote, text, expected, seed_windows(exact, text, max_errors), max_errors)
     if best is None or (overall is not None and overall[0] > best[0]):
         best = overall
     if best is None:
         return None
     return best[2], best[3], Method.FUZZY
-
-
-def _seed_windows(exact: str, text: str, max_errors: int) -> list[tuple[int, int]]:
-    """Stretches of text where a match with at most `max_errors` edits can lie.
-
-    Pigeonhole: cut the quote into `max_errors + 1` pieces; any such match contains at least
-    one piece unedited, so it lies around an exact occurrence of some piece. Overlapping
-    stretches are merged, so the cost is bounded by the length of the text.
-    """
-    pieces = max_errors + 1
-    length = len(exact)
-    bounds = [length * i // pieces for i in range(pieces + 1)]
-    windows: list[tuple[int, int]] = []
-    for i in range(pieces):
-        piece = exact[bounds[i] : bounds[i + 1]]
-        if not piece:
-            continue
-        offset = bounds[i]
-        for position in _occurrences(text, piece, 0, len(text)):
-            start = position - offset - max_errors
-            windows.append((max(0, start), min(len(text), start + length + 3 * max_errors)))
-    windows.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in windows:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _best_fuzzy(
@@ -335,7 +304,7 @@ def _best_fuzzy(
     needed = required_context(len(exact))
     best: tuple[float, float, int, int] | None = None
     for low, high in windows:
-        for start, end, errors in _approximate_matches(exact, text, low, high, max_errors):
+        for start, end, errors in approximate_matches(exact, text, low, high, max_errors):
             if errors == 0:
                 continue  # exact occurrences were judged by the exact search already
             context = context_score(text, start, end, quote)
@@ -345,107 +314,3 @@ def _best_fuzzy(
             if best is None or score > best[0]:
                 best = (score, context, start, end)
     return best
-
-
-def _approximate_matches(
-    pattern: str, text: str, low: int, high: int, max_errors: int
-) -> Iterator[tuple[int, int, int]]:
-    """(start, end, errors) of matches of `pattern` in text[low:high] with few edits.
-
-    For every run of ends within `max_errors`, each end with the run's fewest errors is
-    reported with each start that attains it: which of the equally good alignments is right is
-    for the context to decide.
-    """
-    run: list[tuple[int, int]] = []
-    for end, errors in _search_ends(pattern, text, low, high, max_errors):
-        if run and end != run[-1][0] + 1:
-            yield from _resolve_run(pattern, text, low, run)
-            run = []
-        run.append((end, errors))
-    if run:
-        yield from _resolve_run(pattern, text, low, run)
-
-
-def _resolve_run(
-    pattern: str, text: str, low: int, run: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, int]]:
-    fewest = min(errors for _, errors in run)
-    reversed_pattern = pattern[::-1]
-    for end, errors in run:
-        if errors != fewest:
-            continue
-        window_start = max(low, end - len(pattern) - fewest)
-        distance, lengths = _anchored_distance(reversed_pattern, text[window_start:end][::-1])
-        for length in lengths:
-            if length:
-                yield end - length, end, distance
-
-
-# --- Myers' bit-parallel edit distance (Myers 1999, in Hyyrö's formulation) ---------------------
-
-
-def _pattern_masks(pattern: str) -> dict[str, int]:
-    masks: dict[str, int] = {}
-    for i, character in enumerate(pattern):
-        masks[character] = masks.get(character, 0) | (1 << i)
-    return masks
-
-
-def _search_ends(
-    pattern: str, text: str, low: int, high: int, max_errors: int
-) -> Iterator[tuple[int, int]]:
-    """(end, errors) for every end in (low, high] where some substring of text[low:end] is
-    within `max_errors` edits of `pattern` (the pattern may start anywhere)."""
-    masks = _pattern_masks(pattern)
-    length = len(pattern)
-    full = (1 << length) - 1
-    top = 1 << (length - 1)
-    vertical_plus, vertical_minus, errors = full, 0, length
-    for index in range(low, high):
-        equal = masks.get(text[index], 0)
-        cross = equal | vertical_minus
-        horizontal = (((equal & vertical_plus) + vertical_plus) ^ vertical_plus) | equal
-        horizontal_plus = vertical_minus | (~(horizontal | vertical_plus) & full)
-        horizontal_minus = vertical_plus & horizontal
-        if horizontal_plus & top:
-            errors += 1
-        elif horizontal_minus & top:
-            errors -= 1
-        horizontal_plus = (horizontal_plus << 1) & full
-        horizontal_minus = (horizontal_minus << 1) & full
-        vertical_plus = horizontal_minus | (~(cross | horizontal_plus) & full)
-        vertical_minus = horizontal_plus & cross
-        if errors <= max_errors:
-            yield index + 1, errors
-
-
-def _anchored_distance(pattern: str, text: str) -> tuple[int, list[int]]:
-    """The fewest edits turning `pattern` into a prefix of `text` (the empty one included),
-    and every prefix length that attains it."""
-    length = len(pattern)
-    if length == 0:
-        return 0, [0]
-    masks = _pattern_masks(pattern)
-    full = (1 << length) - 1
-    top = 1 << (length - 1)
-    vertical_plus, vertical_minus, errors = full, 0, length
-    best, lengths = length, [0]
-    for index, character in enumerate(text):
-        equal = masks.get(character, 0)
-        cross = equal | vertical_minus
-        horizontal = (((equal & vertical_plus) + vertical_plus) ^ vertical_plus) | equal
-        horizontal_plus = vertical_minus | (~(horizontal | vertical_plus) & full)
-        horizontal_minus = vertical_plus & horizontal
-        if horizontal_plus & top:
-            errors += 1
-        elif horizontal_minus & top:
-            errors -= 1
-        horizontal_plus = ((horizontal_plus << 1) | 1) & full
-        horizontal_minus = (horizontal_minus << 1) & full
-        vertical_plus = horizontal_minus | (~(cross | horizontal_plus) & full)
-        vertical_minus = horizontal_plus & cross
-        if errors < best:
-            best, lengths = errors, [index + 1]
-        elif errors == best:
-            lengths.append(index + 1)
-    return best, lengths

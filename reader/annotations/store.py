@@ -8,7 +8,7 @@ the row inside its transaction and changes only the fields it was given. Deletes
 every change takes the next value of a revision counter, so order never depends on clocks.
 
 Opening checks the database completely (`migrations.inspect`) and repairs what it can: see
-`backups.open_database` for damage, read-only folders and full disks.
+`recovery.open_database` for damage, read-only folders and full disks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from reader.annotations import backups
+from reader.annotations import backups, recovery
 from reader.annotations.migrations import (
     COLUMNS,
     CURRENT_VERSION,
@@ -99,7 +99,7 @@ class AnnotationStore:
 
     DATABASE_NAME = "annotations.sqlite3"
 
-    def __init__(self, path: Path, opened: backups.Opened) -> None:
+    def __init__(self, path: Path, opened: recovery.Opened) -> None:
         """Use `AnnotationStore.open`."""
         self._conn: sqlite3.Connection | None = opened.conn
         self._lock = threading.RLock()
@@ -120,7 +120,7 @@ class AnnotationStore:
         """
         path = Path(data_dir) / cls.DATABASE_NAME
         try:
-            return cls(path, backups.open_database(path, read_only=read_only))
+            return cls(path, recovery.open_database(path, read_only=read_only))
         except NewerSchemaError as error:
             raise NewerDatabaseError(
                 f"The annotation database {path} was written by a newer version of reader"

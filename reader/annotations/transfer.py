@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 
 from reader.annotations.anchoring import anchor_all
-from reader.annotations.exchange import MAX_IMPORT_BYTES, load_w3c_file, to_markdown, to_w3c
+from reader.annotations.markdown import to_markdown
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, ImportReport, StoreError
+from reader.annotations.w3c import MAX_IMPORT_BYTES, load_w3c_file, to_w3c
 from reader.atomic import write_atomically
 from reader.document.model import Document
 

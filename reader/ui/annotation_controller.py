@@ -16,11 +16,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from reader.annotations.anchoring import AnchoringResult, anchor_all
-from reader.annotations.exchange import ImportFormatError
 from reader.annotations.model import Annotation, Colour, TextPosition, annotate, quote_of
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.annotations.transfer import export_to, import_from, render
 from reader.annotations.versions import carry_over, earlier_annotations
+from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
 from reader.ui.annotation_commands import AnnotationCommand, NoteEdit
 from reader.ui.marks import Mark

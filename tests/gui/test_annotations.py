@@ -10,9 +10,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
-from reader.annotations.store import AnnotationStore
 
 from reader.annotations.model import Colour, annotate
+from reader.annotations.store import AnnotationStore
 from reader.paths import AppPaths
 from reader.settings import load_settings
 from reader.ui.single_instance import SingleInstance

@@ -1,12 +1,6 @@
-"""Taking annotations elsewhere: Markdown to read, W3C Web Annotation JSON-LD to move them.
+"""Annotations as W3C Web Annotation JSON-LD, to move them to another reader and back.
 
-Markdown is for people: the document's sections in reading order, each annotation as its quote
-(a blockquote), the note exactly as the user wrote it, then its colour and tags. The note is the
-user's own text in the user's own file, so Markdown or HTML in it is kept, not escaped; only a
-note line that would otherwise turn into a heading (``#``, or a setext ``===``/``---``
-underline) is prefixed with a backslash, so that a note can never forge a section of the export.
-
-JSON-LD follows the W3C Web Annotation Data Model: an ``AnnotationCollection`` whose first page
+Export follows the W3C Web Annotation Data Model: an ``AnnotationCollection`` whose first page
 holds every annotation, each with a ``TextQuoteSelector`` and a ``TextPositionSelector``. The
 model has no highlight colour; we use its own styling mechanism: the target is a specific
 resource with ``styleClass`` set to the colour name (``"yellow"``), and the annotation carries
@@ -39,7 +33,7 @@ from reader.annotations.model import (
     normalise_tags,
     now,
 )
-from reader.document.model import Document, TocEntry
+from reader.document.model import Document
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DOCUMENT_URN = "urn:reader:document:"
@@ -47,7 +41,6 @@ COLLECTION_URN = "urn:reader:collection:"
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
 """Ten thousand annotations with notes export to about 15 MB; a larger file is refused before
 it is read (a 50 MB file is not an annotation file anyone made here)."""
-ORPHANS_HEADING = "Could not be placed"
 
 STYLE_COLOURS = {
     Colour.YELLOW: "#fff176",
@@ -59,7 +52,6 @@ STYLE_COLOURS = {
 """Light-theme shades written into the exported stylesheet, for other tools to show."""
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
-_HEADING_LIKE = re.compile(r" {0,3}(#|=+[ \t]*$|-+[ \t]*$)")
 _MAX_ID_LENGTH = 4096
 
 
@@ -67,74 +59,7 @@ class ImportFormatError(Exception):
     """The file cannot be imported; the message says why, for the user. Nothing was stored."""
 
 
-# --- Markdown ------------------------------------------------------------------------------------
-
-
-def to_markdown(
-    document: Document, annotations: Sequence[Annotation], orphans: Sequence[Annotation] = ()
-) -> str:
-    """The annotations as a Markdown document, grouped by section in reading order.
-
-    Sections without annotations are left out; `orphans` (which have no place in this text)
-    follow under their own heading.
-    """
-    lines = [f"# {_one_line(document.title)}"]
-    entries = document.toc()
-    groups: dict[int, list[Annotation]] = {}
-    for annotation in annotations:
-        groups.setdefault(_entry_index(entries, annotation.position.start), []).append(annotation)
-    for index in sorted(groups):
-        title = entries[index].title if index >= 0 else document.title
-        lines += ["", f"## {_one_line(title)}"]
-        for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
-            lines += _markdown_annotation(annotation)
-    if orphans:
-        lines += ["", f"## {ORPHANS_HEADING}"]
-        for annotation in orphans:
-            lines += _markdown_annotation(annotation)
-    return "\n".join(lines) + "\n"
-
-
-def _entry_index(entries: Sequence[TocEntry], offset: int) -> int:
-    """The last table-of-contents entry starting at or before `offset` (-1: before them all)."""
-    found = -1
-    for index, entry in enumerate(entries):
-        if entry.start > offset:
-            break
-        found = index
-    return found
-
-
-def _markdown_annotation(annotation: Annotation) -> list[str]:
-    lines = [""]
-    lines += [f"> {line}" if line else ">" for line in annotation.quote.exact.split("\n")]
-    if annotation.note:
-        lines.append("")
-        lines += [_defuse_heading(line) for line in annotation.note.splitlines()]
-    details = f"Colour: {annotation.colour.value}"
-    if annotation.tags:
-        details += " · Tags: " + ", ".join(_inline_code(tag) for tag in annotation.tags)
-    lines += ["", details]
-    return lines
-
-
-def _defuse_heading(line: str) -> str:
-    return "\\" + line.lstrip(" ") if _HEADING_LIKE.match(line) else line
-
-
-def _inline_code(value: str) -> str:
-    """`value` as a Markdown code span, whatever backticks it contains."""
-    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
-    fence = "`" * (longest + 1)
-    padding = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{padding}{value}{padding}{fence}"
-
-
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
-
-
-# --- W3C Web Annotation: export ------------------------------------------------------------------
+# --- export --------------------------------------------------------------------------------------
 
 
 def to_w3c(
@@ -200,7 +125,7 @@ def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, obj
     return item
 
 
-# --- W3C Web Annotation: import ------------------------------------------------------------------
+# --- import --------------------------------------------------------------------------------------
 
 
 def load_w3c_file(

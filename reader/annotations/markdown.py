@@ -1,0 +1,84 @@
+"""Annotations as Markdown, for people to read: the document's sections in reading order.
+
+Each annotation is its quote (a blockquote), the note exactly as the user wrote it, then its
+colour and tags. The note is the user's own text in the user's own file, so Markdown or HTML in
+it is kept, not escaped; only a note line that would otherwise turn into a heading (``#``, or a
+setext ``===``/``---`` underline) is prefixed with a backslash, so that a note can never forge a
+section of the export.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reader.annotations.model import Annotation
+from reader.document.model import Document, TocEntry
+
+ORPHANS_HEADING = "Could not be placed"
+
+_HEADING_LIKE = re.compile(r" {0,3}(#|=+[ \t]*$|-+[ \t]*$)")
+
+
+def to_markdown(
+    document: Document, annotations: Sequence[Annotation], orphans: Sequence[Annotation] = ()
+) -> str:
+    """The annotations as a Markdown document, grouped by section in reading order.
+
+    Sections without annotations are left out; `orphans` (which have no place in this text)
+    follow under their own heading.
+    """
+    lines = [f"# {_one_line(document.title)}"]
+    entries = document.toc()
+    groups: dict[int, list[Annotation]] = {}
+    for annotation in annotations:
+        groups.setdefault(_entry_index(entries, annotation.position.start), []).append(annotation)
+    for index in sorted(groups):
+        title = entries[index].title if index >= 0 else document.title
+        lines += ["", f"## {_one_line(title)}"]
+        for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
+            lines += _markdown_annotation(annotation)
+    if orphans:
+        lines += ["", f"## {ORPHANS_HEADING}"]
+        for annotation in orphans:
+            lines += _markdown_annotation(annotation)
+    return "\n".join(lines) + "\n"
+
+
+def _entry_index(entries: Sequence[TocEntry], offset: int) -> int:
+    """The last table-of-contents entry starting at or before `offset` (-1: before them all)."""
+    found = -1
+    for index, entry in enumerate(entries):
+        if entry.start > offset:
+            break
+        found = index
+    return found
+
+
+def _markdown_annotation(annotation: Annotation) -> list[str]:
+    lines = [""]
+    lines += [f"> {line}" if line else ">" for line in annotation.quote.exact.split("\n")]
+    if annotation.note:
+        lines.append("")
+        lines += [_defuse_heading(line) for line in annotation.note.splitlines()]
+    details = f"Colour: {annotation.colour.value}"
+    if annotation.tags:
+        details += " · Tags: " + ", ".join(_inline_code(tag) for tag in annotation.tags)
+    lines += ["", details]
+    return lines
+
+
+def _defuse_heading(line: str) -> str:
+    return "\\" + line.lstrip(" ") if _HEADING_LIKE.match(line) else line
+
+
+def _inline_code(value: str) -> str:
+    """`value` as a Markdown code span, whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{padding}{value}{padding}{fence}"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
