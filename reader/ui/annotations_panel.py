@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -48,6 +49,8 @@ class AnnotationsPanel(QWidget):
         self.setObjectName("annotationsPanel")
         self.controller, self._fold = controller, fold
         self._theme = THEMES["light"]
+        self._icons = {c: colour_icon(highlight_colour(self._theme, c)) for c in Colour}
+        self._stale = True
         self.filter = QLineEdit()
         self.filter.setObjectName("annotationFilter")
         self.filter.setAccessibleName("Filter annotations")
@@ -95,9 +98,16 @@ class AnnotationsPanel(QWidget):
         controller.changed.connect(self.refresh)
         self._fill_colours()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up on changes made while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def set_theme(self, theme: Theme) -> None:
         """Swatches in the theme's shades."""
         self._theme = theme
+        self._icons = {c: colour_icon(highlight_colour(theme, c)) for c in Colour}
         self.editor.set_theme(theme)
         self._fill_colours()
         self.refresh()
@@ -108,8 +118,7 @@ class AnnotationsPanel(QWidget):
         self.colour.clear()
         self.colour.addItem("All colours", ALL)
         for colour in Colour:
-            icon = colour_icon(highlight_colour(self._theme, colour))
-            self.colour.addItem(icon, colour.value.capitalize(), colour.value)
+            self.colour.addItem(self._icons[colour], colour.value.capitalize(), colour.value)
         index = self.colour.findData(current)
         self.colour.setCurrentIndex(max(index, 0))
         self.colour.blockSignals(False)
@@ -129,7 +138,15 @@ class AnnotationsPanel(QWidget):
     # -- the list -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Rebuild the list from the controller, keeping the chosen annotation chosen."""
+        """Rebuild the list from the controller, keeping the chosen annotation chosen.
+
+        While the panel is hidden this only notes that the list is stale: rebuilding ten
+        thousand rows nobody sees would cost every highlight a third of a second.
+        """
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         chosen = self.editor.annotation_id
         trash = self.show_trash.isChecked()
         live = self.controller.trash() if trash else self.controller.annotations
@@ -191,7 +208,7 @@ class AnnotationsPanel(QWidget):
         if annotation.tags:
             lines.append("  ".join(f"#{tag}" for tag in annotation.tags))
         item = QTreeWidgetItem(["\n".join(lines)])
-        item.setIcon(0, colour_icon(highlight_colour(self._theme, annotation.colour)))
+        item.setIcon(0, self._icons[annotation.colour])
         item.setData(0, _ANNOTATION_ROLE, annotation)
         item.setToolTip(0, annotation.quote.exact[:400])
         return item

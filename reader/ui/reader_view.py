@@ -269,11 +269,15 @@ class ReaderView(QTextBrowser):
 
     def _visible_range(self) -> tuple[int, int]:
         """Canonical offsets of the text on the page, widened by a page's worth each way."""
+        # Probe inside the text column: in the margins, before Qt has laid the book out, a
+        # hit test can answer with an offset far from the page.
         viewport = self.viewport().rect()
-        top = self.canonical_offset(self.cursorForPosition(QPoint(0, 0)).position())
+        left, right = self._side_margin() + 2, viewport.width() - self._side_margin() - 2
+        top = self.canonical_offset(self.cursorForPosition(QPoint(left, 1)).position())
         bottom = self.canonical_offset(
-            self.cursorForPosition(QPoint(viewport.right(), viewport.bottom())).position()
+            self.cursorForPosition(QPoint(max(right, left), viewport.bottom() - 1)).position()
         )
+        top, bottom = min(top, bottom), max(top, bottom)
         margin = max(bottom - top, 500)
         return max(top - margin, 0), bottom + margin
 

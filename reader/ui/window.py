@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.search_dock, self.annotations_dock)
         self.annotations_dock.hide()
         for dock in (self.search_dock, self.annotations_dock, self.toc_dock):
-            dock.visibilityChanged.connect(lambda _visible: self._name_tab_bars())
+            dock.visibilityChanged.connect(self._name_tab_bars)  # a method: dies with us
         self.gestures.note_requested.connect(self.edit_note)
         self.annotations_panel.go_to.connect(self.go_to_annotation)
         self.annotations_panel.editor.reattach_requested.connect(self._reattach_to_selection)
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation -------------------------------------------------------------------------------
 
-    def _name_tab_bars(self) -> None:
+    def _name_tab_bars(self, _visible: bool = True) -> None:
         """Qt makes a tab bar for tabbed panels on demand; give each a name to announce."""
         for bar in self.findChildren(QTabBar):
             if not bar.accessibleName():
