@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
     QKeyEvent,
+    QPaintEvent,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -83,6 +85,9 @@ class ReaderView(QTextBrowser):
         self._annotation_layer = MarkLayer()
         self._flash_layer = MarkLayer()
         self._marked_range = (0, -1)
+        self._probe_block = QTextBlock()
+        self._painted = False
+        self._marks_waiting = False
         self._report_timer = QTimer(self)
         self._report_timer.setSingleShot(True)
         self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
@@ -150,6 +155,8 @@ class ReaderView(QTextBrowser):
             cursor.insertText(document.text[paragraph.start : paragraph.end], char)
         cursor.endEditBlock()
 
+        self._probe_block = QTextBlock()  # a block of the page about to be replaced
+        self._painted = False
         self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
         self._search_layer = self._search_marks()  # the theme's colours may have changed
         self._refresh_marks(force=True)
@@ -219,8 +226,35 @@ class ReaderView(QTextBrowser):
             return 0
         if self.verticalScrollBar().value() == 0:
             return 0
-        point = QPoint(self._side_margin() + 4, 2)
-        return self.canonical_offset(self.cursorForPosition(point).position())
+        return self.offset_at_y(2)
+
+    def offset_at_y(self, y: int) -> int:
+        """The canonical offset where the line at height `y` of the page begins.
+
+        Found by walking the laid-out blocks from the last answer, which is cheap; Qt's own
+        hit test, asked before its first layout pass, lays out the whole book (a quarter of a
+        second for a novel) and answers with the end of the text.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        target = y + self.verticalScrollBar().value()
+        block = self._probe_block if self._probe_block.isValid() else document.begin()
+        rect = layout.blockBoundingRect(block)
+        while rect.top() > target and block.previous().isValid():
+            block = block.previous()
+            rect = layout.blockBoundingRect(block)
+        while rect.bottom() <= target and block.next().isValid():
+            block = block.next()
+            rect = layout.blockBoundingRect(block)
+        self._probe_block = block
+        position = block.position()
+        lines = block.layout()
+        for number in range(lines.lineCount()):
+            line = lines.lineAt(number)
+            if rect.top() + line.y() + line.height() > target:
+                position = block.position() + line.textStart()
+                break
+        return self.canonical_offset(position)
 
     def _report_position(self) -> None:
         if self._document is not None:
@@ -269,14 +303,8 @@ class ReaderView(QTextBrowser):
 
     def _visible_range(self) -> tuple[int, int]:
         """Canonical offsets of the text on the page, widened by a page's worth each way."""
-        # Probe inside the text column: in the margins, before Qt has laid the book out, a
-        # hit test can answer with an offset far from the page.
-        viewport = self.viewport().rect()
-        left, right = self._side_margin() + 2, viewport.width() - self._side_margin() - 2
-        top = self.canonical_offset(self.cursorForPosition(QPoint(left, 1)).position())
-        bottom = self.canonical_offset(
-            self.cursorForPosition(QPoint(max(right, left), viewport.bottom() - 1)).position()
-        )
+        top = self.offset_at_y(0)
+        bottom = self.offset_at_y(self.viewport().height())
         top, bottom = min(top, bottom), max(top, bottom)
         margin = max(bottom - top, 500)
         return max(top - margin, 0), bottom + margin
@@ -287,6 +315,11 @@ class ReaderView(QTextBrowser):
         Only marks on and near the page are turned into Qt selections, and again as the
         reader scrolls: that keeps a novel with thousands of marks as light as an article.
         """
+        if not self._painted:
+            # Before the page's first paint Qt has not begun its lazy layout, and the first
+            # geometry query (setting selections is one) lays out the whole book at once.
+            self._marks_waiting = True
+            return
         layers = (self._annotation_layer, self._search_layer, self._flash_layer)
         if self._document is None or not any(len(layer) for layer in layers):
             if self.extraSelections():
@@ -332,6 +365,15 @@ class ReaderView(QTextBrowser):
             frame_format.setLeftMargin(margin)
             frame_format.setRightMargin(margin)
             root.setFrameFormat(frame_format)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint; after a new page's first paint, put on the marks that were waiting for it."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._marks_waiting:
+                self._marks_waiting = False
+                QTimer.singleShot(0, self, lambda: self._refresh_marks(force=True))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the text column centred and no wider than the measure."""

@@ -254,8 +254,11 @@ def test_highlights_come_back_when_the_document_is_reopened(
     reader.close()
     again = make(qtbot, app_paths, store)
     wait_for_load(qtbot, again, again.open_bundled_article)
-    marks = [s for s in again.view.extraSelections() if s.cursor.selectedText() == PASSAGE]
-    assert marks
+    # Marks go on right after the page's first paint.
+    qtbot.waitUntil(
+        lambda: any(s.cursor.selectedText() == PASSAGE for s in again.view.extraSelections()),
+        timeout=2000,
+    )
     assert [a.note for a in again.annotations.annotations] == ["記得"]
 
 
