@@ -302,10 +302,11 @@ class GuiProbe:
         from reader.ui.window import MainWindow
 
         probe = self
+        original_paint = ReaderView.paintEvent  # the view's own override does work too
 
         def paint_event(view: ReaderView, event: Any) -> None:
             t0 = time.perf_counter()
-            QTextBrowser.paintEvent(view, event)
+            original_paint(view, event)
             now = time.perf_counter()
             probe.timings.setdefault(f"{probe.phase}:paint", []).append(now - t0)
             probe.on_paint(view, now)
