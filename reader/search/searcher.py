@@ -97,7 +97,8 @@ class DocumentSearcher:
             try:
                 candidates = index.candidates(query)
             except IndexUnavailableError as error:
-                self._discard(str(error))
+                if self._index is index:  # not merely closed under us by another thread
+                    self._discard(str(error))
             else:
                 if candidates is None:  # nothing indexable: every paragraph is a candidate
                     return self._scan(query, "")
