@@ -39,7 +39,6 @@ import math
 import os
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +52,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness import RESULT_PREFIX, child_env, emit, max_rss_kb, percentile
+
 if TYPE_CHECKING:
     from reader.annotations.anchoring import AnchoringResult
     from reader.annotations.model import Annotation
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 NOVEL = Path("/work/shared/corpus/hongloumeng.txt")
 CHILD_TIMEOUT_S = 300.0
-RESULT_PREFIX = "RESULT "
 
 ANNOTATIONS = 10_000
 SEED = 20_240_404
@@ -140,12 +140,6 @@ def edited_novel() -> str:
     raw = NOVEL.read_bytes().decode("utf-8")
     at = raw.index(EDIT_AFTER) + len(EDIT_AFTER)
     return raw[:at] + EDIT_INSERTED + raw[at:]
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The nearest-rank percentile: the smallest value with `fraction` of them at or below it."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
@@ -249,16 +243,6 @@ def measure_core(runs: int) -> CoreFigures:
 
 
 # -- the GUI children ----------------------------------------------------------------------------
-
-
-def emit(payload: dict[str, Any]) -> None:
-    """Print the child's result line for the parent."""
-    print(RESULT_PREFIX + json.dumps(payload), flush=True)
-
-
-def max_rss_kb() -> int:
-    """This process's peak resident set size, in KiB (Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class GuiProbe:
@@ -571,17 +555,6 @@ def child_gui(annotations: int, highlights: int) -> None:
     emit(probe.result(import_s))
     store.close()
     sys.exit(code)
-
-
-def child_env(tmp: Path) -> dict[str, str]:
-    """The environment of a child: offscreen Qt and fresh XDG directories under `tmp`."""
-    env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        directory = tmp / name.lower()
-        directory.mkdir()
-        env[name] = str(directory)
-    return env
 
 
 def run_child(annotations: int, highlights: int) -> dict[str, Any]:

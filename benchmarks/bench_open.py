@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness import RESULT_PREFIX, child_env, emit, max_rss_kb
+
 ROOT = Path(__file__).resolve().parent.parent
 NOVEL = Path("/work/shared/corpus/hongloumeng.txt")
 ARTICLE = ROOT / "resources" / "article.txt"
@@ -37,7 +38,6 @@ CHILD_TIMEOUT_S = 120.0
 STALL_TICK_MS = 5
 POLL_MS = 10
 SETTLE_MS = 500
-RESULT_PREFIX = "RESULT "
 
 BASELINE_CODE = (
     "import resource, sys\n"
@@ -51,17 +51,6 @@ BASELINE_CODE = (
 
 
 # -- the parent: spawning children and timing them ---------------------------------------------
-
-
-def child_env(tmp: Path) -> dict[str, str]:
-    """The environment of a child: offscreen Qt and fresh XDG directories under `tmp`."""
-    env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        directory = tmp / name.lower()
-        directory.mkdir()
-        env[name] = str(directory)
-    return env
 
 
 @dataclass
@@ -122,16 +111,6 @@ def time_in_process(work: Callable[[], object], runs: int) -> list[float]:
 
 
 # -- the children: the GUI probes ----------------------------------------------------------------
-
-
-def emit(payload: dict[str, Any]) -> None:
-    """Print the child's result line for the parent."""
-    print(RESULT_PREFIX + json.dumps(payload), flush=True)
-
-
-def max_rss_kb() -> int:
-    """This process's peak resident set size, in KiB (Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def instrument(on_paint: Callable[[Any], None], timings: dict[str, list[float]]) -> None:

@@ -26,7 +26,6 @@ import argparse
 import cProfile
 import io
 import json
-import math
 import os
 import platform
 import pstats
@@ -41,10 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness import RESULT_PREFIX, emit, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 NOVEL = Path("/work/shared/corpus/hongloumeng.txt")
 CHILD_TIMEOUT_S = 300.0
-RESULT_PREFIX = "RESULT "
 SNIPPETS_SHOWN = 20
 """Snippets are made for the first hits only, as the results panel and `reader search` do."""
 
@@ -101,11 +101,6 @@ names and words, four-character runs, words that must share a paragraph, and exa
 def max_rss_kb() -> int:
     """This process's peak resident set size so far, in KiB (Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def emit(payload: dict[str, Any]) -> None:
-    """Print the child's result line for the parent."""
-    print(RESULT_PREFIX + json.dumps(payload), flush=True)
 
 
 def child_build(cache_dir: Path) -> None:
@@ -228,12 +223,6 @@ def measure_queries(indexed: Any, scanning: Any, runs: int) -> list[QueryFigures
         entry.hits, entry.paragraphs = len(by_index.hits), len(index_set)
         entry.methods = (by_index.method.value, by_scan.method.value)
     return figures
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The nearest-rank percentile: the smallest value with `fraction` of them at or below it."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
 # -- the report ------------------------------------------------------------------------------------
