@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from reader.annotations.model import Annotation
-from reader.document.model import Document, TocEntry
+from reader.document.model import Document
 
 ORPHANS_HEADING = "Could not be placed"
 
@@ -32,9 +32,9 @@ def to_markdown(
     entries = document.toc()
     groups: dict[int, list[Annotation]] = {}
     for annotation in annotations:
-        groups.setdefault(_entry_index(entries, annotation.position.start), []).append(annotation)
+        groups.setdefault(document.toc_index_at(annotation.position.start), []).append(annotation)
     for index in sorted(groups):
-        title = entries[index].title if index >= 0 else document.title
+        title = entries[index].title
         lines += ["", f"## {_one_line(title)}"]
         for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
             lines += _markdown_annotation(annotation)
@@ -43,16 +43,6 @@ def to_markdown(
         for annotation in orphans:
             lines += _markdown_annotation(annotation)
     return "\n".join(lines) + "\n"
-
-
-def _entry_index(entries: Sequence[TocEntry], offset: int) -> int:
-    """The last table-of-contents entry starting at or before `offset` (-1: before them all)."""
-    found = -1
-    for index, entry in enumerate(entries):
-        if entry.start > offset:
-            break
-        found = index
-    return found
 
 
 def _markdown_annotation(annotation: Annotation) -> list[str]:

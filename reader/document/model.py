@@ -9,8 +9,10 @@ units in exactly one place.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 PARAGRAPH_SEPARATOR = "\n"
@@ -103,6 +105,10 @@ class Document:
     def toc(self) -> tuple[TocEntry, ...]:
         """The table of contents a reader navigates: the sections, preceded by an entry for the
         opening text (a lead, front matter) when the document does not start with a heading."""
+        return self._toc
+
+    @cached_property
+    def _toc(self) -> tuple[TocEntry, ...]:
         entries = [TocEntry(s.title, s.level, s.start, s.paragraph_index) for s in self.sections]
         starts_with_heading = bool(self.sections) and self.sections[0].paragraph_index == 0
         if self.paragraphs and not starts_with_heading:
@@ -116,6 +122,15 @@ class Document:
             )
             entries.insert(0, opening)
         return tuple(entries)
+
+    @cached_property
+    def _toc_starts(self) -> list[int]:
+        return [entry.start for entry in self._toc]
+
+    def toc_index_at(self, offset: int) -> int:
+        """Index in `toc()` of the entry the text at `offset` belongs to: search results,
+        the annotations panel and the Markdown export all group by it."""
+        return max(bisect_right(self._toc_starts, offset) - 1, 0)
 
 
 OPENING_LABEL_LENGTH = 16

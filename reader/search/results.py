@@ -10,7 +10,6 @@ the hits actually shown, not for all of them.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -113,7 +112,6 @@ def rank_and_collect(
     """Turn matching paragraphs (with relevance scores) into ranked hits."""
     document = folded.document
     toc = document.toc()
-    toc_starts = [entry.start for entry in toc]
     phrases = query.phrases
     ranked: list[tuple[int, float, int]] = []
     for index, score in scores.items():
@@ -124,7 +122,7 @@ def rank_and_collect(
     ranked.sort()
     hits: list[Hit] = []
     for tier, _score, index in ranked:
-        entry = toc[max(bisect_right(toc_starts, document.paragraphs[index].start) - 1, 0)]
+        entry = toc[document.toc_index_at(document.paragraphs[index].start)]
         hits.extend(
             Hit(start, end, index, entry.title, entry.start, tier == 0, tier)
             for start, end in folded.occurrences(index, query.required)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoStack
 from reader.annotations.anchoring import AnchoringResult, anchor_all
 from reader.annotations.model import Annotation, Colour, TextPosition, annotate, quote_of
 from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.transfer import export_to, import_from, render
+from reader.annotations.transfer import export_to, import_from, placed_and_orphans, render
 from reader.annotations.versions import carry_over, earlier_annotations
 from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
@@ -100,11 +100,7 @@ class AnnotationController(QObject):
     def _load_own(self) -> None:
         """Annotations made on exactly this text: their positions hold."""
         assert self.store is not None and self.document is not None
-        fingerprint = self.document.fingerprint
-        orphan_ids = {a.id for a in self.store.orphans(fingerprint)}
-        everything = self.store.annotations(fingerprint)
-        self.orphans = [a for a in everything if a.id in orphan_ids]
-        self.annotations = [a for a in everything if a.id not in orphan_ids]
+        self.annotations, self.orphans = placed_and_orphans(self.store, self.document)
         self._publish()
 
     def _anchor_in_background(self, document: Document, annotations: list[Annotation]) -> None:

@@ -4,7 +4,6 @@ annotations that could not be placed, and an editor for the chosen one."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -181,11 +180,9 @@ class AnnotationsPanel(QWidget):
         if document is None:
             return []
         toc = document.toc()
-        starts = [entry.start for entry in toc]
         groups: dict[int, list[Annotation]] = {}
         for annotation in sorted(annotations, key=lambda a: (a.start, a.created)):
-            number = max(bisect_right(starts, annotation.start) - 1, 0)
-            groups.setdefault(number, []).append(annotation)
+            groups.setdefault(document.toc_index_at(annotation.start), []).append(annotation)
         return [(toc[number].title, groups[number]) for number in sorted(groups)]
 
     def _add_group(self, title: str, annotations: list[Annotation]) -> None:
