@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from reader.annotations.model import Annotation, Colour, annotate
+from reader.annotations.session import OpenedAnnotations, bring_up_to_date, import_file
 from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.transfer import export_to, import_from, placed_and_orphans, render
-from reader.annotations.versions import bring_forward
+from reader.annotations.transfer import export_to, render
 from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
 from reader.paths import AppPaths
@@ -91,7 +91,6 @@ def run_annotation_command(
     try:
         for message in store.report.messages:
             print(f"reader: {message}", file=stderr)
-        bring_forward_quietly(store, document)
         handler = {
             "annotate": _annotate,
             "annotations": _list,
@@ -106,13 +105,7 @@ def run_annotation_command(
         store.close()
 
 
-def bring_forward_quietly(store: AnnotationStore, document: Document) -> None:
-    """Carry annotations of an earlier version of the file over (read-only stores skip it)."""
-    if not store.read_only:
-        bring_forward(store, document)
-
-
-def annotation_json(annotation: Annotation, orphan: bool = False) -> dict[str, object]:
+def annotation_json(annotation: Annotation) -> dict[str, object]:
     """The command line's view of an annotation."""
     return {
         "id": annotation.id,
@@ -122,7 +115,7 @@ def annotation_json(annotation: Annotation, orphan: bool = False) -> dict[str, o
         "color": annotation.colour.value,
         "note": annotation.note,
         "tags": list(annotation.tags),
-        "orphan": orphan,
+        "orphan": annotation.orphan,
         "created": annotation.created,
         "modified": annotation.modified,
     }
@@ -159,8 +152,10 @@ def _annotate(
     store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     start, end = find_quote(document, arguments.quote, arguments.occurrence)
+    record = bring_up_to_date(store, document).record
     fresh = annotate(
         document.text,
+        record.id,
         document.fingerprint,
         start,
         end,
@@ -177,8 +172,8 @@ def _annotate(
 def _list(
     store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
-    placed, orphans = placed_and_orphans(store, document)
-    rows = [annotation_json(a) for a in placed] + [annotation_json(a, True) for a in orphans]
+    opened = bring_up_to_date(store, document)
+    rows = [annotation_json(a) for a in (*opened.placed, *opened.orphans)]
     if arguments.json:
         json.dump(rows, streams.out, ensure_ascii=False, indent=2)
         streams.out.write("\n")
@@ -196,7 +191,8 @@ def _list(
 def _export(
     store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
-    placed, orphans = placed_and_orphans(store, document)
+    opened: OpenedAnnotations = bring_up_to_date(store, document)
+    placed, orphans = opened.placed, opened.orphans
     content = render(document, placed, orphans, arguments.format)
     if not arguments.output:
         streams.out.write(content if content.endswith("\n") else content + "\n")
@@ -214,15 +210,12 @@ def _import(
     store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
 ) -> int:
     path = Path(arguments.file)
+    bring_up_to_date(store, document)
     try:
-        report = import_from(store, document, path)
+        report = import_file(store, document, path)
     except OSError as error:
         raise CommandError(f"{path} cannot be read: {error.strerror}.") from None
     except ImportFormatError as error:
         raise CommandError(f"nothing was imported: {error}") from None
-    print(
-        f"imported {report.added} new, {report.updated} updated, "
-        f"{report.unchanged} already present",
-        file=streams.out,
-    )
+    print(report.summary(), file=streams.out)
     return EXIT_OK

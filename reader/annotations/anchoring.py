@@ -116,7 +116,9 @@ def anchor(
         return None
     stored = annotation.position
     if _fits_perfectly(text, quote, stored.start):
-        return _placement(annotation, text, stored.start, stored.end, Method.POSITION)
+        end = stored.start + len(quote.exact)  # never the stored end: it may overrun the text
+        method = Method.POSITION if end == stored.end else Method.EXACT
+        return _placement(annotation, text, stored.start, end, method)
     expected = stored.start if expected_start is None else expected_start
     found = _exact_search(quote, text, expected) or _fuzzy_search(quote, text, expected)
     if found is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote
@@ -35,8 +36,21 @@ V1_COLUMNS = (
     "deleted",
     "deleted_revision",
 )
-COLUMNS = (*V1_COLUMNS, "orphan", "checksum")
+V2_COLUMNS = (*V1_COLUMNS, "orphan", "checksum")
+COLUMNS = (
+    "id",
+    "document_id",
+    "fingerprint",
+    *V1_COLUMNS[2:],
+    "orphan",
+    "checksum",
+)
 """The annotation columns of the current schema, in the order `encode` and `decode` use."""
+
+
+def columns_of(version: int) -> tuple[str, ...]:
+    """The annotation columns a schema `version` has, in `encode`/`decode` order."""
+    return V1_COLUMNS if version < 2 else V2_COLUMNS if version == 2 else COLUMNS
 
 
 class DamagedError(Exception):
@@ -53,12 +67,11 @@ class NewerSchemaError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StoredRow:
-    """An annotation with what only the store knows about it."""
+    """An annotation with what only the store knows about it: its place in the trash."""
 
     annotation: Annotation
     deleted: bool = False
     deleted_revision: int | None = None
-    orphan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,91 +99,104 @@ def checksum(values: Sequence[object]) -> str:
 def encode(row: StoredRow) -> tuple[object, ...]:
     """The values of `row` in `COLUMNS` order, checksum last."""
     a = row.annotation
-    values: tuple[object, ...] = (
-        a.id,
-        a.document,
-        a.quote.exact,
-        a.quote.prefix,
-        a.quote.suffix,
-        a.position.start,
-        a.position.end,
-        a.colour.value,
-        a.note,
-        json.dumps(list(a.tags), ensure_ascii=False),
-        a.created,
-        a.modified,
-        a.revision,
-        int(row.deleted),
-        row.deleted_revision,
-        int(row.orphan),
-    )
+    named: dict[str, object] = {
+        "id": a.id,
+        "document_id": a.document_id,
+        "fingerprint": a.fingerprint,
+        "exact": a.quote.exact,
+        "prefix": a.quote.prefix,
+        "suffix": a.quote.suffix,
+        "position_start": a.position.start,
+        "position_end": a.position.end,
+        "colour": a.colour.value,
+        "note": a.note,
+        "tags": json.dumps(list(a.tags), ensure_ascii=False),
+        "created": a.created,
+        "modified": a.modified,
+        "revision": a.revision,
+        "deleted": int(row.deleted),
+        "deleted_revision": row.deleted_revision,
+        "orphan": int(a.orphan),
+    }
+    values = tuple(named[column] for column in COLUMNS[:-1])
     return (*values, checksum(values))
 
 
 def intact(values: Sequence[object]) -> bool:
-    """Whether a current-schema row matches its checksum: then every value is exactly as
+    """Whether a row (schema 2 or later) matches its checksum: then every value is exactly as
     `encode` wrote it from an annotation that passed the store's checks."""
-    return len(values) == len(COLUMNS) and values[-1] == checksum(values[:-1])
+    return len(values) > 1 and values[-1] == checksum(values[:-1])
 
 
-def decode(values: Sequence[object], version: int = 2, *, verify: bool = True) -> StoredRow:
-    """The row read back; raises `DamagedError` if it cannot be. With `verify`, every value is
-    checked (by the checksum, or one by one for a schema without checksums)."""
-    where = f"annotation {values[0]!r}" if isinstance(values[0], str) else "an annotation row"
+def decode(
+    values: Sequence[object], version: int | None = None, *, verify: bool = True
+) -> StoredRow:
+    """The row (of schema `version`, the current one by default) read back; raises
+    `DamagedError` if it cannot be. With `verify`, every value is checked (by the checksum, or
+    one by one for a schema without)."""
+    version = CURRENT_VERSION if version is None else version
+    columns = columns_of(version)
+    if len(values) != len(columns):
+        raise DamagedError("an annotation row has the wrong number of values")
+    row = dict(zip(columns, values, strict=True))
+    where = f"annotation {row['id']!r}" if isinstance(row["id"], str) else "an annotation row"
     if verify and version >= 2 and not intact(values):
         raise DamagedError(f"{where} does not match its checksum")
     if verify and version < 2:
-        _check_values(values, where)
-    (ident, document, exact, prefix, suffix, start, end, colour, note, tags, created, modified) = (
-        values[:12]
-    )
-    revision, deleted, deleted_revision = values[12:15]
+        _check_values(row, where)
+    document_id = row.get("document_id", row.get("document"))
     try:
         annotation = Annotation(
-            id=str(ident),
-            document=str(document),
-            quote=TextQuote(exact=str(exact), prefix=str(prefix), suffix=str(suffix)),
-            position=TextPosition(int(start), int(end)),  # type: ignore[call-overload]
-            colour=Colour(colour),
-            note=str(note),
-            tags=tuple(str(tag) for tag in json.loads(str(tags))),
-            created=str(created),
-            modified=str(modified),
-            revision=int(revision),  # type: ignore[call-overload]
+            id=str(row["id"]),
+            document_id=str(document_id),
+            fingerprint=str(row.get("fingerprint", document_id)),
+            quote=TextQuote(str(row["exact"]), str(row["prefix"]), str(row["suffix"])),
+            position=TextPosition(int(row["position_start"]), int(row["position_end"])),  # type: ignore[call-overload]
+            colour=Colour(row["colour"]),
+            note=str(row["note"]),
+            tags=tuple(str(tag) for tag in json.loads(str(row["tags"]))),
+            created=str(row["created"]),
+            modified=str(row["modified"]),
+            revision=int(row["revision"]),  # type: ignore[call-overload]
+            orphan=bool(row.get("orphan", False)),
         )
     except (ValueError, TypeError) as error:
         raise DamagedError(f"{where} has an unreadable value") from error
+    deleted_revision = row["deleted_revision"]
     return StoredRow(
         annotation,
-        deleted=bool(deleted),
+        deleted=bool(row["deleted"]),
         deleted_revision=deleted_revision if isinstance(deleted_revision, int) else None,
-        orphan=version >= 2 and bool(values[15]),
     )
 
 
-def _check_values(values: Sequence[object], where: str) -> None:
+def _check_values(row: dict[str, object], where: str) -> None:
     """Every value of a row without a checksum, checked for its type and range."""
-    text = [values[i] for i in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)]
-    numbers = [values[i] for i in (5, 6, 12, 13)]
-    if not all(isinstance(v, str) for v in text):
+    text = ("id", "document", "exact", "prefix", "suffix", "colour", "note", "tags", "created")
+    numbers = ("position_start", "position_end", "revision", "deleted")
+    if not all(isinstance(row[name], str) for name in (*text, "modified")):
         raise DamagedError(f"{where} has a value that is not text where text belongs")
-    if not all(type(v) is int for v in numbers) or type(values[14]) not in (int, type(None)):
+    if not all(type(row[name]) is int for name in numbers) or type(row["deleted_revision"]) not in (
+        int,
+        type(None),
+    ):
         raise DamagedError(f"{where} has a value that is not a number where a number belongs")
-    start, end, revision, deleted = (v if isinstance(v, int) else -1 for v in numbers)
+    start, end, revision, deleted = (int(row[name]) for name in numbers)  # type: ignore[call-overload]
     if not 0 <= start <= end or revision < 0 or deleted not in (0, 1):
         raise DamagedError(f"{where} has impossible numbers")
     try:
-        Colour(values[7])
-        tags = json.loads(str(values[9]))
+        Colour(row["colour"])
+        tags = json.loads(str(row["tags"]))
     except ValueError as error:
         raise DamagedError(f"{where} has an unreadable colour or tag list") from error
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise DamagedError(f"{where} has an unreadable tag list")
 
 
-def select_rows(version: int = 2) -> str:
-    """The SELECT of every annotation column a schema `version` has (no WHERE clause)."""
-    columns = COLUMNS if version >= 2 else V1_COLUMNS
+def select_rows(version: int | None = None) -> str:
+    """The SELECT of every annotation column a schema `version` (default: the current one)
+    has, without a WHERE clause."""
+    columns = columns_of(CURRENT_VERSION if version is None else version)
     return f"SELECT {', '.join(columns)} FROM annotations"
 
 
@@ -206,13 +232,85 @@ def _add_orphan_flag_and_checksums(conn: sqlite3.Connection) -> None:
     rows = [decode(values, version=1) for values in conn.execute(select_rows(1)).fetchall()]
     conn.executemany(
         "UPDATE annotations SET checksum = ? WHERE id = ?",
-        [(encode(row)[-1], row.annotation.id) for row in rows],
+        [(_v2_checksum(row), row.annotation.id) for row in rows],
     )
+
+
+def _v2_values(row: StoredRow) -> tuple[object, ...]:
+    """A row's values as schema 2 kept them (`document` holding the fingerprint), checksum
+    excepted."""
+    a = row.annotation
+    return (
+        a.id, a.fingerprint, a.quote.exact, a.quote.prefix, a.quote.suffix, a.position.start,
+        a.position.end, a.colour.value, a.note, json.dumps(list(a.tags), ensure_ascii=False),
+        a.created, a.modified, a.revision, int(row.deleted), row.deleted_revision, int(a.orphan),
+    )  # fmt: skip
+
+
+def _v2_checksum(row: StoredRow) -> str:
+    """The checksum schema 2 gave a row."""
+    return checksum(_v2_values(row))
+
+
+def _documents_by_file(conn: sqlite3.Connection) -> None:
+    """Version 3: a document is a file this machine opened, with a local id, and each
+    annotation says which text its selectors were made on.
+
+    Schema 2 keyed documents by their text, one path per text, so a copy of a file that was
+    then edited took the original's annotations. Now a document row is a file (its path, as
+    bytes, since Linux paths need not be UTF-8) with the fingerprint of its current text. Old
+    rows keep their fingerprint as their id; an older text last seen at the same path as a newer
+    one joins the newer one's document, its annotations keeping their old fingerprint so that
+    they are re-anchored when the file is next opened.
+    """
+    record_of: dict[str, str] = {}
+    newest_at: dict[str, str] = {}
+    records: list[tuple[str, str, str, bytes | None, int]] = []
+    old = conn.execute("SELECT fingerprint, title, path, seen FROM documents ORDER BY seen DESC")
+    for fingerprint, title, path, seen in old.fetchall():
+        if path is not None and path in newest_at:
+            record_of[fingerprint] = newest_at[path]
+            continue
+        if path is not None:
+            newest_at[path] = fingerprint
+        record_of[fingerprint] = fingerprint
+        encoded = None if path is None else os.fsencode(path)
+        records.append((fingerprint, fingerprint, title, encoded, seen))
+    rows = [decode(values, 2) for values in conn.execute(select_rows(2)).fetchall()]
+    for row in rows:
+        fingerprint = row.annotation.fingerprint
+        if fingerprint not in record_of:
+            record_of[fingerprint] = fingerprint
+            records.append((fingerprint, fingerprint, "", None, 0))
+    for statement in (
+        "DROP TABLE documents",
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
+        " title TEXT NOT NULL, path BLOB UNIQUE, seen INTEGER NOT NULL)",
+        "CREATE INDEX documents_by_fingerprint ON documents (fingerprint, seen)",
+        "DROP INDEX annotations_by_document",
+        "ALTER TABLE annotations RENAME COLUMN document TO document_id",
+        "ALTER TABLE annotations ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX annotations_by_document"
+        " ON annotations (document_id, deleted, position_start, created)",
+    ):
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO documents (id, fingerprint, title, path, seen) VALUES (?, ?, ?, ?, ?)",
+        records,
+    )
+    assignments = ", ".join(f"{column} = ?" for column in COLUMNS[1:])
+    update = f"UPDATE annotations SET {assignments} WHERE id = ?"
+    for row in rows:
+        fingerprint = row.annotation.fingerprint
+        moved = replace(row.annotation, document_id=record_of[fingerprint])
+        values = encode(replace(row, annotation=moved))
+        conn.execute(update, (*values[1:], values[0]))
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_tables,
     _add_orphan_flag_and_checksums,
+    _documents_by_file,
 )
 """Migration n (counting from 1) takes a database from version n - 1 to version n."""
 
@@ -282,22 +380,36 @@ def inspect(conn: sqlite3.Connection) -> Inspection:
         counter = conn.execute("SELECT revision FROM counter WHERE id = 1").fetchone()
         if counter is None or type(counter[0]) is not int:
             raise DamagedError("its revision counter is missing")
-        for document in conn.execute("SELECT fingerprint, title, path, seen FROM documents"):
-            if not all(isinstance(v, str) for v in document[:2]) or type(document[3]) is not int:
-                raise DamagedError("a document row has unreadable values")
+        _check_documents(conn, version)
         total = trashed = 0
+        deleted = columns_of(version).index("deleted")
         for values in conn.execute(select_rows(version)):
             if version >= 2 and not intact(values):
                 raise DamagedError(f"annotation {values[0]!r} does not match its checksum")
             if version < 2:
                 decode(values, version)
             total += 1
-            trashed += values[13] == 1
+            trashed += values[deleted] == 1
         return Inspection(version, total, trashed, int(counter[0]))
     except sqlite3.Error as error:
         if is_damage(error):
             raise DamagedError(str(error)) from error
         raise
+
+
+def _check_documents(conn: sqlite3.Connection, version: int) -> None:
+    """Every document row has values of the right types (DamagedError otherwise)."""
+    columns = (
+        "id, fingerprint, title, path, seen" if version >= 3 else "fingerprint, title, path, seen"
+    )
+    path_type: type = bytes if version >= 3 else str
+    for *texts, path, seen in conn.execute(f"SELECT {columns} FROM documents"):
+        if (
+            not all(isinstance(v, str) for v in texts)
+            or not (path is None or isinstance(path, path_type))
+            or type(seen) is not int
+        ):
+            raise DamagedError("a document row has unreadable values")
 
 
 def salvage(conn: sqlite3.Connection) -> Iterator[StoredRow]:
@@ -307,9 +419,10 @@ def salvage(conn: sqlite3.Connection) -> Iterator[StoredRow]:
     rowid, then twice as far each time) until rows read again. Older schemas have no checksums
     to vouch for a row, so nothing is salvaged from them.
     """
-    if user_version(conn) < 2:
+    version = user_version(conn)
+    if not 2 <= version <= CURRENT_VERSION:
         return
-    query = select_rows().replace("SELECT ", "SELECT rowid, ", 1)
+    query = select_rows(version).replace("SELECT ", "SELECT rowid, ", 1)
     query += " WHERE rowid > ? ORDER BY rowid"
     after, jump = 0, 1
     while jump < 1 << 40:
@@ -317,7 +430,7 @@ def salvage(conn: sqlite3.Connection) -> Iterator[StoredRow]:
             for values in conn.execute(query, (after + jump - 1,)):
                 after, jump = int(values[0]), 1
                 with contextlib.suppress(DamagedError):
-                    yield decode(values[1:])
+                    yield decode(values[1:], version)
             return
         except sqlite3.DatabaseError:
             jump *= 2

@@ -11,7 +11,7 @@ Annotations are immutable values: every change makes a new one with a higher `re
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -58,11 +58,20 @@ def new_id() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    """One highlight, with an optional note and tags, on one document."""
+    """One highlight, with an optional note and tags, on one document.
+
+    It belongs to a document of this machine's store (`document_id`: a file the user opened,
+    see `store.DocumentRecord`), and its selectors were made on one particular text of it
+    (`fingerprint`). The two differ on purpose: when the file is edited, the annotation still
+    belongs to it, and a fingerprint that is not the file's current one says "re-anchor me"
+    (`session.open_annotations` does, in one transaction), however the last attempt ended.
+    """
 
     id: str
-    document: str
-    """The fingerprint of the document text the selectors were made on."""
+    document_id: str
+    """The store's id of the document (the file) this annotation belongs to."""
+    fingerprint: str
+    """The fingerprint of the text its selectors were made on (or last re-anchored against)."""
     quote: TextQuote
     position: TextPosition
     colour: Colour = Colour.YELLOW
@@ -72,6 +81,8 @@ class Annotation:
     modified: str = ""
     revision: int = 0
     """Set by the store: a counter over all changes, ordering them without trusting clocks."""
+    orphan: bool = False
+    """It could not be placed in the text `fingerprint` names: listed, kept, re-attachable."""
 
     def __post_init__(self) -> None:
         if not self.modified:
@@ -87,10 +98,6 @@ class Annotation:
         """Canonical end offset."""
         return self.position.end
 
-    def changed(self, **changes: object) -> Annotation:
-        """A copy with `changes` applied and `modified` set to now."""
-        return replace(self, modified=now(), **changes)  # type: ignore[arg-type]
-
 
 def quote_of(text: str, start: int, end: int) -> TextQuote:
     """The quote selector for [start, end) of `text`, with its context."""
@@ -103,19 +110,22 @@ def quote_of(text: str, start: int, end: int) -> TextQuote:
 
 def annotate(
     text: str,
-    document: str,
+    document_id: str,
+    fingerprint: str,
     start: int,
     end: int,
     colour: Colour = Colour.YELLOW,
     note: str = "",
     tags: tuple[str, ...] = (),
 ) -> Annotation:
-    """A new annotation on [start, end) of the canonical `text` of document `document`."""
+    """A new annotation on [start, end) of the canonical `text` (whose fingerprint is
+    `fingerprint`) of the store's document `document_id`."""
     if not 0 <= start < end <= len(text):
         raise ValueError(f"[{start}, {end}) is not a non-empty range of the text")
     return Annotation(
         id=new_id(),
-        document=document,
+        document_id=document_id,
+        fingerprint=fingerprint,
         quote=quote_of(text, start, end),
         position=TextPosition(start, end),
         colour=colour,

@@ -14,10 +14,12 @@ Opening checks the database completely (`migrations.inspect`) and repairs what i
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +35,14 @@ from reader.annotations.migrations import (
     encode,
     writing_problem,
 )
-from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, normalise_tags
+from reader.annotations.model import (
+    Annotation,
+    Colour,
+    TextPosition,
+    TextQuote,
+    new_id,
+    normalise_tags,
+)
 from reader.annotations.model import now as current_time
 
 
@@ -58,15 +67,40 @@ class OpenReport:
     read_only: bool
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    """How an import went: new annotations, ones already there, and ones brought up to date."""
+@dataclass
+class ImportCount:
+    """What the store did with an import's annotations."""
 
-    added: int
-    unchanged: int
-    updated: int
-    changed_ids: tuple[str, ...] = ()
-    """The ids added or updated (not the unchanged), in file order."""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    """Already here as they are in the file (or kept by another document here)."""
+    kept: int = 0
+    """Changed here since the file's version (or the file gives no time): the local one stays."""
+    changed_ids: list[str] = field(default_factory=list)
+    """The ids added or updated, in file order."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document as this machine's store knows it: a file the user opened, and its text now."""
+
+    id: str
+    fingerprint: str
+    title: str
+    path: Path | None
+
+
+@dataclass(frozen=True)
+class _FoundDocument:
+    record: DocumentRecord
+    path: bytes | None
+    seen: int
+
+
+def new_document_id() -> str:
+    """An id for a document never seen before (local to this machine's store)."""
+    return uuid.uuid4().hex
 
 
 def write_error(error: sqlite3.Error, path: Path) -> StoreError:
@@ -150,48 +184,50 @@ class AnnotationStore:
 
     # --- documents -------------------------------------------------------------------------
 
-    def remember_document(self, fingerprint: str, title: str, path: Path | None) -> None:
-        """Record that the text `fingerprint` was last seen at `path` (writes only if news)."""
-        where = str(path.absolute()) if path is not None else None
+    def open_document(
+        self,
+        fingerprint: str,
+        title: str,
+        path: Path | None,
+        *,
+        exists: Callable[[Path], bool] = os.path.lexists,
+    ) -> DocumentRecord:
+        """The store's document for the file at `path` whose text is `fingerprint`.
+
+        A document is a file the user opened, whatever its text is now; its annotations behave
+        as if they were inside the file:
+        - The same path (symlinks resolved): the same document, even if the text changed (its
+          annotations are then re-anchored, see `session`).
+        - A new path with a text known from a file that is gone (moved, renamed), or from no
+          file at all (imported annotations): that document, now at the new path.
+        - A new path whose text is also in a file that is still there (a copy): a new document
+          that starts with copies of the original's annotations, and from then on each keeps
+          its own: a copy edited apart never takes the original's.
+        Writes (one transaction) only when something is news; a read-only store answers without
+        writing. `exists` is how "still there" is checked (tests pass their own).
+        """
+        where, title = _encode_path(path), _storable_text(title)
         with self._reading() as conn:
-            known = conn.execute(
-                "SELECT title, path, seen, (SELECT max(seen) FROM documents WHERE path = ?)"
-                " FROM documents WHERE fingerprint = ?",
-                (where, fingerprint),
-            ).fetchone()
-        unchanged = known is not None and tuple(known[:2]) == (title, where)
-        if unchanged and (where is None or known[2] == known[3]):
-            return
+            found = _resolve_document(conn, fingerprint, where, exists)
+            newest = conn.execute("SELECT max(seen) FROM documents").fetchone()[0]
+        if found is not None and _is_current(found, fingerprint, title, where, newest):
+            return found.record
+        if self.read_only:
+            identifier = found.record.id if found is not None else new_document_id()
+            return DocumentRecord(identifier, fingerprint, title, path)
         with self._writing() as conn:
+            found = _resolve_document(conn, fingerprint, where, exists)
+            identifier = found.record.id if found is not None else new_document_id()
             conn.execute(
-                "INSERT INTO documents (fingerprint, title, path, seen)"
-                " VALUES (?, ?, ?, (SELECT coalesce(max(seen), 0) + 1 FROM documents))"
-                " ON CONFLICT (fingerprint) DO UPDATE"
-                " SET title = excluded.title, path = excluded.path, seen = excluded.seen",
-                (fingerprint, title, where),
+                "INSERT INTO documents (id, fingerprint, title, path, seen)"
+                " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seen), 0) + 1 FROM documents))"
+                " ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " title = excluded.title, path = excluded.path, seen = excluded.seen",
+                (identifier, fingerprint, title, where),
             )
-
-    def previous_versions(self, path: Path, fingerprint: str) -> list[str]:
-        """Other texts last seen at `path`, newest first: earlier versions of an edited file."""
-        with self._reading() as conn:
-            rows = conn.execute(
-                "SELECT fingerprint FROM documents WHERE path = ? AND fingerprint <> ?"
-                " ORDER BY seen DESC",
-                (str(path.absolute()), fingerprint),
-            ).fetchall()
-        return [str(row[0]) for row in rows]
-
-    def all_documents(self) -> list[tuple[str, str, str | None]]:
-        """(fingerprint, title, path) of every document seen, newest first, then of documents
-        known only from their annotations (imported ones), with an empty title and no path."""
-        with self._reading() as conn:
-            seen = conn.execute("SELECT fingerprint, title, path FROM documents ORDER BY seen DESC")
-            rows = [(str(f), str(t), None if p is None else str(p)) for f, t, p in seen]
-            others = conn.execute(
-                "SELECT DISTINCT document FROM annotations"
-                " WHERE document NOT IN (SELECT fingerprint FROM documents) ORDER BY document"
-            )
-            return rows + [(str(f), "", None) for (f,) in others]
+            if found is None:
+                _copy_annotations_of_original(conn, fingerprint, identifier)
+        return DocumentRecord(identifier, fingerprint, title, path)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -201,30 +237,15 @@ class AnnotationStore:
             row = _fetch(conn, annotation_id)
         return None if row is None else row.annotation
 
-    def annotations(self, document: str) -> list[Annotation]:
-        """The live annotations of a document, in reading order."""
-        where = "WHERE document = ? AND deleted = 0"
-        return self._select(f"{_SELECT} {where} {_READING_ORDER}", (document,))
+    def annotations(self, document_id: str) -> list[Annotation]:
+        """The live annotations of a document (orphans included), in reading order."""
+        where = "WHERE document_id = ? AND deleted = 0"
+        return self._select(f"{_SELECT} {where} {_READING_ORDER}", (document_id,))
 
-    def trash(self, document: str) -> list[Annotation]:
+    def trash(self, document_id: str) -> list[Annotation]:
         """The document's deleted annotations, most recently deleted first."""
-        where = "WHERE document = ? AND deleted = 1 ORDER BY deleted_revision DESC"
-        return self._select(f"{_SELECT} {where}", (document,))
-
-    def orphans(self, document: str) -> list[Annotation]:
-        """The live annotations of a document that could not be placed in its text."""
-        where = "WHERE document = ? AND deleted = 0 AND orphan = 1"
-        return self._select(f"{_SELECT} {where} {_READING_ORDER}", (document,))
-
-    def is_orphan(self, annotation_id: str) -> bool:
-        """Whether the annotation is flagged as an orphan; StoreError if there is none."""
-        with self._reading() as conn:
-            return _require(_fetch(conn, annotation_id), annotation_id).orphan
-
-    def revision(self) -> int:
-        """The revision of the latest change: a cheap way to see whether anything changed."""
-        with self._reading() as conn:
-            return int(conn.execute("SELECT revision FROM counter WHERE id = 1").fetchone()[0])
+        where = "WHERE document_id = ? AND deleted = 1 ORDER BY deleted_revision DESC"
+        return self._select(f"{_SELECT} {where}", (document_id,))
 
     def changed_elsewhere(self) -> bool:
         """Whether another connection committed since the last call (cheap enough to poll)."""
@@ -232,6 +253,11 @@ class AnnotationStore:
             version = self._pragma_data_version()
             changed, self._data_version = version != self._data_version, version
             return changed
+
+    def revision(self) -> int:
+        """The revision of the latest change: a cheap way to see whether anything changed."""
+        with self._reading() as conn:
+            return int(conn.execute("SELECT revision FROM counter WHERE id = 1").fetchone()[0])
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -254,9 +280,12 @@ class AnnotationStore:
         tags: tuple[str, ...] | None = None,
         quote: TextQuote | None = None,
         position: TextPosition | None = None,
-        document: str | None = None,
+        fingerprint: str | None = None,
+        orphan: bool | None = None,
     ) -> Annotation:
-        """Change the given fields (only those) of an annotation; the stored value."""
+        """Change the given fields (only those) of an annotation, in one transaction; the
+        stored value. Moving an annotation means a new position, quote and fingerprint (and
+        orphan=False) together: a half-moved annotation would be painted on the wrong text."""
         with self._writing() as conn:
             row = _require(_fetch(conn, annotation_id), annotation_id)
             a = row.annotation
@@ -267,7 +296,8 @@ class AnnotationStore:
                 tags=a.tags if tags is None else normalise_tags(tags),
                 quote=a.quote if quote is None else quote,
                 position=a.position if position is None else position,
-                document=a.document if document is None else document,
+                fingerprint=a.fingerprint if fingerprint is None else fingerprint,
+                orphan=a.orphan if orphan is None else orphan,
                 modified=current_time(),
                 revision=_next_revision(conn),
             )
@@ -275,75 +305,77 @@ class AnnotationStore:
             _save(conn, row)
         return row.annotation
 
-    def relocate(
-        self,
-        document: str,
-        moves: Sequence[tuple[str, TextPosition, TextQuote]],
-        orphans: Sequence[str] = (),
-    ) -> None:
-        """Move annotations to `document` with new selectors, and make `orphans` orphans of
-        it, all in one transaction: re-anchoring ten thousand annotations after an edit must
-        not cost ten thousand commits (about five seconds)."""
+    def relocate(self, placed: Sequence[Annotation]) -> None:
+        """Save re-anchored annotations (their fingerprint, selectors and orphan flag; nothing
+        else) in one transaction: ten thousand commits would cost seconds, and a half-done
+        re-anchoring would leave annotations on the wrong text. `modified` stays the user's
+        last edit: re-anchoring is not one."""
         with self._writing() as conn:
             revision = _next_revision(conn)
-            for annotation_id, position, quote in moves:
-                row = _require(_fetch(conn, annotation_id), annotation_id)
+            for annotation in placed:
+                row = _require(_fetch(conn, annotation.id), annotation.id)
                 moved = replace(
                     row.annotation,
-                    document=document,
-                    position=position,
-                    quote=quote,
+                    fingerprint=annotation.fingerprint,
+                    position=annotation.position,
+                    quote=annotation.quote,
+                    orphan=annotation.orphan,
                     revision=revision,
                 )
-                _save(conn, replace(row, annotation=_storable(moved), orphan=False))
-            for annotation_id in orphans:
-                row = _require(_fetch(conn, annotation_id), annotation_id)
-                kept = replace(row.annotation, document=document, revision=revision)
-                _save(conn, replace(row, annotation=_storable(kept), orphan=True))
-
-    def set_orphan(self, annotation_id: str, orphan: bool) -> Annotation:
-        """Flag or unflag an annotation as an orphan (its `modified` time stays the user's)."""
-        return self._set_flags(annotation_id, orphan=orphan)
+                _save(conn, replace(row, annotation=_storable(moved)))
 
     def delete(self, annotation_id: str) -> Annotation:
         """Move an annotation to the trash (a soft delete; `restore` brings it back)."""
-        return self._set_flags(annotation_id, deleted=True)
+        return self._set_deleted(annotation_id, True)
 
     def restore(self, annotation_id: str) -> Annotation:
         """Take an annotation out of the trash."""
-        return self._set_flags(annotation_id, deleted=False)
+        return self._set_deleted(annotation_id, False)
 
-    def import_annotations(self, annotations: Sequence[Annotation]) -> ImportReport:
+    def import_annotations(self, annotations: Sequence[Annotation]) -> ImportCount:
         """Add or update many annotations in one transaction: all of them, or none.
 
-        A known id with the same content is unchanged (never a duplicate); with different
-        content it is updated only if the imported `modified` is newer.
+        A known id with the same content is unchanged (never a duplicate). With other content it
+        is updated only if the imported `modified` is newer than the local one: an item without
+        a time is older than anything local, so a re-import never undoes a local edit. An id
+        that belongs to another document here is left alone. New items without times get now.
         """
         incoming = [_prepared(a) for a in annotations]
-        added = updated = unchanged = 0
-        changed: list[str] = []
+        count = ImportCount()
         revision: int | None = None
         with self._writing() as conn:
             for annotation in incoming:
                 row = _fetch(conn, annotation.id)
                 if row is not None and (
-                    _content(row.annotation) == _content(annotation)
-                    or not _newer(annotation.modified, row.annotation.modified)
+                    row.annotation.document_id != annotation.document_id
+                    or _same_content(row.annotation, annotation)
                 ):
-                    unchanged += 1
+                    count.unchanged += 1
+                    continue
+                if row is not None and not _newer(annotation.modified, row.annotation.modified):
+                    count.kept += 1
                     continue
                 revision = revision or _next_revision(conn)
                 if row is None:
-                    conn.execute(_INSERT, encode(StoredRow(replace(annotation, revision=revision))))
-                    added += 1
-                else:
-                    # New selectors arrive: the old orphan flag no longer says anything (the
-                    # caller places what does not fit). The trash flag stays the user's.
-                    fresh = replace(row, annotation=replace(annotation, revision=revision))
-                    _save(conn, replace(fresh, orphan=False))
-                    updated += 1
-                changed.append(annotation.id)
-        return ImportReport(added, unchanged, updated, tuple(changed))
+                    created = annotation.created or current_time()
+                    fresh = replace(
+                        annotation,
+                        created=created,
+                        modified=annotation.modified or created,
+                        revision=revision,
+                    )
+                    conn.execute(_INSERT, encode(StoredRow(fresh)))
+                    count.added += 1
+                else:  # the trash flag stays the user's
+                    newer = replace(
+                        annotation,
+                        created=annotation.created or row.annotation.created,
+                        revision=revision,
+                    )
+                    _save(conn, replace(row, annotation=newer))
+                    count.updated += 1
+                count.changed_ids.append(annotation.id)
+        return count
 
     def backup_now(self) -> Path | None:
         """Make a verified backup now; its path, or None for a read-only or in-memory store."""
@@ -407,24 +439,94 @@ class AnnotationStore:
             rows = conn.execute(query, parameters)
             return [decode(values, verify=False).annotation for values in rows]
 
-    def _set_flags(
-        self, annotation_id: str, *, deleted: bool | None = None, orphan: bool | None = None
-    ) -> Annotation:
+    def _set_deleted(self, annotation_id: str, deleted: bool) -> Annotation:
         with self._writing() as conn:
             row = _require(_fetch(conn, annotation_id), annotation_id)
-            wanted = replace(
-                row,
-                deleted=row.deleted if deleted is None else deleted,
-                orphan=row.orphan if orphan is None else orphan,
-            )
-            if wanted == row:
+            if row.deleted == deleted:
                 return row.annotation
             revision = _next_revision(conn)
-            if wanted.deleted != row.deleted:
-                wanted = replace(wanted, deleted_revision=revision if wanted.deleted else None)
-            row = replace(wanted, annotation=replace(row.annotation, revision=revision))
+            row = StoredRow(
+                replace(row.annotation, revision=revision),
+                deleted=deleted,
+                deleted_revision=revision if deleted else None,
+            )
             _save(conn, row)
         return row.annotation
+
+
+def _encode_path(path: Path | None) -> bytes | None:
+    """A path as the store keeps it: the file's real path (a symlink is the file it names) as
+    bytes, since a Linux file name need not be UTF-8."""
+    return None if path is None else os.fsencode(os.path.realpath(path))
+
+
+def _storable_text(text: str) -> str:
+    """`text` as SQLite can keep it: an undecodable byte of a file name (a lone surrogate)
+    becomes U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _decode_path(value: bytes | None) -> Path | None:
+    return None if value is None else Path(os.fsdecode(value))
+
+
+def _resolve_document(
+    conn: sqlite3.Connection,
+    fingerprint: str,
+    path: bytes | None,
+    exists: Callable[[Path], bool],
+) -> _FoundDocument | None:
+    """The known document the file at `path` with text `fingerprint` is (`open_document`)."""
+    columns = "SELECT id, fingerprint, title, path, seen FROM documents"
+    if path is not None:
+        row = conn.execute(f"{columns} WHERE path = ?", (path,)).fetchone()
+        if row is not None:
+            return _found(row)
+    candidates = conn.execute(f"{columns} WHERE fingerprint = ? ORDER BY seen DESC", (fingerprint,))
+    for row in candidates.fetchall():
+        known = _decode_path(row[3])
+        if path is None and known is None:
+            return _found(row)
+        if path is not None and (known is None or not exists(known)):
+            return _found(row)
+    return None
+
+
+def _copy_annotations_of_original(
+    conn: sqlite3.Connection, fingerprint: str, document_id: str
+) -> None:
+    """Give a new copy of a file copies of the live annotations of the most recently read other
+    file with the same text (inside the caller's transaction)."""
+    original = conn.execute(
+        "SELECT id FROM documents WHERE fingerprint = ? AND id <> ? ORDER BY seen DESC LIMIT 1",
+        (fingerprint, document_id),
+    ).fetchone()
+    if original is None:
+        return
+    rows = conn.execute(f"{_SELECT} WHERE document_id = ? AND deleted = 0", (original[0],))
+    originals = [decode(values).annotation for values in rows.fetchall()]
+    if not originals:
+        return
+    revision = _next_revision(conn)
+    for annotation in originals:
+        copy = replace(annotation, id=new_id(), document_id=document_id, revision=revision)
+        conn.execute(_INSERT, encode(StoredRow(copy)))
+
+
+def _is_current(
+    found: _FoundDocument, fingerprint: str, title: str, path: bytes | None, newest: int
+) -> bool:
+    """Whether the stored document says all there is to say (and was the last one read)."""
+    record = found.record
+    same = (found.path, record.fingerprint, record.title) == (path, fingerprint, title)
+    return same and (path is None or found.seen == newest)
+
+
+def _found(row: Sequence[object]) -> _FoundDocument:
+    identifier, fingerprint, title, path, seen = row
+    assert isinstance(path, bytes | None) and isinstance(seen, int)
+    record = DocumentRecord(str(identifier), str(fingerprint), str(title), _decode_path(path))
+    return _FoundDocument(record, path, seen)
 
 
 def _fetch(conn: sqlite3.Connection, annotation_id: str) -> StoredRow | None:
@@ -459,7 +561,8 @@ def _storable(annotation: Annotation) -> Annotation:
     a = annotation
     if not isinstance(a.tags, tuple | list):
         raise StoreError(f"Annotation {a.id}: its tags are not a list.")
-    texts: tuple[str, ...] = (a.id, a.document, a.quote.exact, a.quote.prefix, a.quote.suffix)
+    texts: tuple[str, ...] = (a.id, a.document_id, a.fingerprint, a.quote.exact)
+    texts += (a.quote.prefix, a.quote.suffix)
     texts += (a.note, a.created, a.modified, *a.tags)
     if not all(isinstance(t, str) for t in texts) or not a.id:
         raise StoreError("An annotation needs an id, and text in its text fields.")
@@ -479,13 +582,21 @@ def _storable(annotation: Annotation) -> Annotation:
     return annotation
 
 
-def _content(a: Annotation) -> tuple[object, ...]:
-    """What makes two annotations with the same id the same, apart from when they were saved."""
-    return (a.document, a.quote, a.position, a.colour, a.note, a.tags, a.created)
+def _same_content(local: Annotation, incoming: Annotation) -> bool:
+    """Whether an imported annotation says nothing new about the local one with its id (a
+    missing creation time in the file is no difference)."""
+    created = incoming.created or local.created
+    fields = ("fingerprint", "quote", "position", "colour", "note", "tags", "orphan")
+    return created == local.created and all(
+        getattr(local, name) == getattr(incoming, name) for name in fields
+    )
 
 
 def _newer(first: str, second: str) -> bool:
-    """Whether the ISO 8601 time `first` is later than `second` (as text if either is odd)."""
+    """Whether the ISO 8601 time `first` is later than `second` (as text if either is odd);
+    an unknown (empty) time is never later."""
+    if not first:
+        return False
     try:
         times = [datetime.fromisoformat(t) for t in (first, second)]
     except ValueError:

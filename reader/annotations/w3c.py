@@ -31,7 +31,6 @@ from reader.annotations.model import (
     TextPosition,
     TextQuote,
     normalise_tags,
-    now,
 )
 from reader.document.model import Document
 
@@ -107,7 +106,7 @@ def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, obj
         },
         "target": {
             "type": "SpecificResource",
-            "source": source or f"{DOCUMENT_URN}{annotation.document}",
+            "source": source or f"{DOCUMENT_URN}{annotation.fingerprint}",
             "styleClass": colour,
             "selector": [
                 {
@@ -151,8 +150,10 @@ def from_w3c(
     """The annotations in a W3C Web Annotation JSON(-LD) document.
 
     Accepts an `AnnotationCollection` (with `first.items` or `items`), an `AnnotationPage`, a
-    single `Annotation` or a JSON list of them. The document an annotation belongs to comes
-    from its target's ``urn:reader:document:`` source, else from `document_fingerprint`.
+    single `Annotation` or a JSON list of them. The text an annotation's selectors were made
+    on comes from its target's ``urn:reader:document:`` source, else is `document_fingerprint`;
+    which local document it goes to is the importer's choice (`document_id` is left empty).
+    A missing `created` or `modified` stays empty: unknown, so older than any local edit.
     Raises `ImportFormatError` on the first problem found.
     """
     # A character is at least one byte, so a long string is refused before it is encoded.
@@ -258,11 +259,12 @@ def _annotation_from(item: object, where: str, document_fingerprint: str | None)
     target = _single_target(item.get("target"), where)
     quote, position = _selectors(target.get("selector"), where)
     note, tags = _bodies(item, where)
-    created = _timestamp(item, "created", where) or now()
+    created = _timestamp(item, "created", where) or ""
     modified = _timestamp(item, "modified", where) or created
     return Annotation(
         id=identifier,
-        document=_document_of(target, where, document_fingerprint),
+        document_id="",
+        fingerprint=_document_of(target, where, document_fingerprint),
         quote=quote,
         position=position,
         colour=_colour_of(target),

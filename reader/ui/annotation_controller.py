@@ -8,7 +8,6 @@ change is not made and the user is told why.
 
 from __future__ import annotations
 
-import contextlib
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -17,11 +16,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from reader.annotations.anchoring import AnchoringResult, anchor_all
 from reader.annotations.model import Annotation, Colour, TextPosition, annotate, quote_of
-from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.transfer import export_to, import_from, placed_and_orphans, render
-from reader.annotations.versions import carry_over, earlier_annotations
+from reader.annotations.session import (
+    import_file,
+    open_annotations,
+    place,
+    save_placements,
+    sort_annotations,
+)
+from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
+from reader.annotations.transfer import export_to, render
 from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
 from reader.ui.annotation_commands import AnnotationCommand, NoteEdit
@@ -68,6 +72,7 @@ class AnnotationController(QObject):
         self.store, self.view = store, view
         self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
+        self.record: DocumentRecord | None = None
         self.annotations: list[Annotation] = []
         self.orphans: list[Annotation] = []
         self.last_colour = Colour.YELLOW
@@ -83,56 +88,63 @@ class AnnotationController(QObject):
     # -- the open document ---------------------------------------------------------------------
 
     def document_opened(self, document: Document) -> None:
-        """Show the document's annotations; re-anchor those of earlier versions of its file."""
-        self.document = document
+        """Show the document's annotations; re-anchor those made on another text of its file."""
+        self.document, self.record = document, None
         self.undo_stack.clear()
         self.annotations, self.orphans = [], []
         if self.store is None:
             self._publish()
             return
-        with contextlib.suppress(StoreError):  # a read-only store still shows what it has
-            self.store.remember_document(document.fingerprint, document.title, document.source)
-        self._load_own()
-        previous = earlier_annotations(self.store, document)
-        if previous:
-            self._anchor_in_background(document, previous)
+        try:
+            opened = open_annotations(self.store, document)
+        except StoreError as error:
+            self.failed.emit(f"The annotations of this document cannot be read: {error}")
+            self._publish()
+            return
+        self.record = opened.record
+        self.annotations, self.orphans = opened.placed, opened.orphans
+        self._publish()
+        if opened.stale:
+            self._anchor_in_background(document, opened.stale)
 
     def _load_own(self) -> None:
-        """Annotations made on exactly this text: their positions hold."""
-        assert self.store is not None and self.document is not None
-        self.annotations, self.orphans = placed_and_orphans(self.store, self.document)
+        """The annotations anchored on the open text (the stale ones wait for re-anchoring)."""
+        assert self.store is not None and self.record is not None
+        opened = sort_annotations(self.record, self.store.annotations(self.record.id))
+        self.annotations, self.orphans = opened.placed, opened.orphans
         self._publish()
 
-    def _anchor_in_background(self, document: Document, annotations: list[Annotation]) -> None:
+    def _anchor_in_background(self, document: Document, stale: list[Annotation]) -> None:
         signals = self._signals
 
         def work() -> None:
-            signals.anchored.emit(document, anchor_all(annotations, document.text))
+            signals.anchored.emit(document, place(stale, document))
 
         QThreadPool.globalInstance().start(_AnchorJob(work))
 
-    def _on_anchored(self, document: Document, result: AnchoringResult) -> None:
-        """Move re-anchored annotations to this version of the text; keep the rest as orphans."""
-        if document is not self.document or self.store is None:
+    def _on_anchored(self, document: Document, placed: list[Annotation]) -> None:
+        """Save the re-anchored annotations (one transaction) and show them."""
+        if document is not self.document or self.store is None or self.record is None:
             return
         try:
-            carry_over(self.store, document, result)
+            save_placements(self.store, placed)
         except StoreError as error:
             self.failed.emit(f"Re-anchored annotations could not be saved: {error}")
         self._load_own()
-        if result.orphans:
+        orphans = sum(1 for a in placed if a.orphan)
+        if orphans:
             self.failed.emit(
-                f"{len(result.orphans)} annotation(s) could not be placed in the changed text; "
+                f"{orphans} annotation(s) could not be placed in the changed text; "
                 "they are kept under “Could not be placed” in the Annotations panel."
             )
 
     def reload(self) -> None:
         """Read the open document's annotations again (another window or process changed them)."""
-        if self.store is not None and self.document is not None:
+        if self.store is not None and self.record is not None:
             self._load_own()
 
     def _check_external_changes(self) -> None:
-        if self.store is not None and self.document is not None and self.store.changed_elsewhere():
+        if self.store is not None and self.record is not None and self.store.changed_elsewhere():
             self.reload()
 
     # -- showing ---------------------------------------------------------------------------------
@@ -173,9 +185,9 @@ class AnnotationController(QObject):
 
     def trash(self) -> list[Annotation]:
         """The open document's deleted annotations, most recent first."""
-        if self.store is None or self.document is None:
+        if self.store is None or self.record is None:
             return []
-        return self.store.trash(self.document.fingerprint)
+        return self.store.trash(self.record.id)
 
     # -- changing (each undoable) -----------------------------------------------------------------
 
@@ -183,11 +195,12 @@ class AnnotationController(QObject):
         self, start: int, end: int, colour: Colour | None = None, note: str = ""
     ) -> Annotation | None:
         """Highlight [start, end) of the open document; None if it could not be saved."""
-        if self.document is None or self.store is None or start >= end:
+        document, record = self.document, self.record
+        if document is None or record is None or self.store is None or start >= end:
             return None
         colour = colour or self.last_colour
         self.last_colour = colour
-        fresh = annotate(self.document.text, self.document.fingerprint, start, end, colour, note)
+        fresh = annotate(document.text, record.id, document.fingerprint, start, end, colour, note)
         stored = self._write(lambda: self.store_or_fail().add(fresh))
         if not isinstance(stored, Annotation):
             return None
@@ -274,19 +287,22 @@ class AnnotationController(QObject):
         was_orphan = any(a.id == annotation_id for a in self.orphans)
 
         def attach() -> None:
-            store = self.store_or_fail()
-            store.update(
+            self.store_or_fail().update(
                 annotation_id,
                 position=TextPosition(start, end),
                 quote=quote_of(text, start, end),
-                document=fingerprint,
+                fingerprint=fingerprint,
+                orphan=False,
             )
-            store.set_orphan(annotation_id, False)
 
         def detach() -> None:
-            store = self.store_or_fail()
-            store.update(annotation_id, position=old.position, quote=old.quote)
-            store.set_orphan(annotation_id, was_orphan)
+            self.store_or_fail().update(
+                annotation_id,
+                position=old.position,
+                quote=old.quote,
+                fingerprint=old.fingerprint,
+                orphan=was_orphan,
+            )
 
         self._change("Re-attach", attach, detach, Effect.RELOAD)
 
@@ -309,16 +325,14 @@ class AnnotationController(QObject):
         if self.document is None or self.store is None:
             return False, "Open a document first."
         try:
-            report = import_from(self.store, self.document, path)
+            report = import_file(self.store, self.document, path)
         except OSError as error:
             return False, f"{path} cannot be read: {error.strerror}."
         except (ImportFormatError, StoreError) as error:
             return False, f"Nothing was imported: {error}"
         self._load_own()
-        return True, (
-            f"Imported {report.added} new and {report.updated} updated annotations "
-            f"({report.unchanged} were already here)."
-        )
+        summary = report.summary()
+        return True, f"{summary[0].upper()}{summary[1:]}."
 
     def store_or_fail(self) -> AnnotationStore:
         """The store (callers have checked there is one)."""

@@ -35,7 +35,9 @@ def state_of(annotation: Annotation, deleted: bool) -> dict[str, object]:
     """Everything about a stored annotation, as plain JSON values."""
     return {
         "id": annotation.id,
-        "document": annotation.document,
+        "document_id": annotation.document_id,
+        "fingerprint": annotation.fingerprint,
+        "orphan": annotation.orphan,
         "exact": annotation.quote.exact,
         "prefix": annotation.quote.prefix,
         "suffix": annotation.quote.suffix,
@@ -58,9 +60,11 @@ def say(**fields: object) -> None:
 
 def new_annotation(rng: random.Random, serial: str) -> Annotation:
     start = rng.randrange(0, len(TEXT) - 20)
+    document = rng.choice(DOCUMENTS)
     return annotate(
         TEXT,
-        rng.choice(DOCUMENTS),
+        document,
+        document,
         start,
         start + rng.randrange(1, 20),
         colour=rng.choice(COLOURS),

@@ -71,7 +71,7 @@ def spread(text: str, count: int, seed: int, document: str = "doc") -> list[Anno
     for _ in range(count):
         start = rng.randrange(len(text) - 1)
         end = min(len(text), start + rng.randint(1, 40))
-        annotations.append(annotate(text, document, start, end))
+        annotations.append(annotate(text, document, document, start, end))
     return annotations
 
 
@@ -111,7 +111,7 @@ def test_edits_outside_the_quote_keep_it_on_its_text(
     passage: str, offset: int, inserted: str, deleted: int
 ) -> None:
     start, end = 2500, 2512
-    annotation = annotate(passage, "doc", start, end, note="a note")
+    annotation = annotate(passage, "doc", "text-of-doc", start, end, note="a note")
     at = start + offset if offset < 0 else end + offset
     edited = passage[:at] + inserted + passage[at + deleted :]
     shift = len(inserted) - deleted if at < start else 0
@@ -157,7 +157,7 @@ def test_an_edited_character_inside_the_quote_is_found_fuzzily(
     passage: str, inside: int, inserted: str, deleted: int, length_change: int
 ) -> None:
     start, end = 3000, 3015
-    annotation = annotate(passage, "doc", start, end)
+    annotation = annotate(passage, "doc", "text-of-doc", start, end)
     at = start + inside
     assert passage[at : at + deleted] != inserted
     edited = passage[:50] + "前面插入" + passage[50:at] + inserted + passage[at + deleted :]
@@ -172,7 +172,7 @@ def test_an_edited_character_inside_the_quote_is_found_fuzzily(
 
 def test_a_rewritten_passage_becomes_an_orphan(passage: str) -> None:
     start, end = 3000, 3012
-    annotation = annotate(passage, "doc", start, end)
+    annotation = annotate(passage, "doc", "text-of-doc", start, end)
     rewritten = "".join(chr(0x4E00 + (ord(c) * 7) % 20000) for c in passage[start - 40 : end + 40])
     edited = passage[: start - 40] + rewritten + passage[end + 40 :]
     assert anchor(annotation, edited) is None
@@ -180,7 +180,7 @@ def test_a_rewritten_passage_becomes_an_orphan(passage: str) -> None:
 
 def test_a_quote_edited_beyond_the_threshold_is_an_orphan(passage: str) -> None:
     start, end = 3000, 3008
-    annotation = annotate(passage, "doc", start, end)
+    annotation = annotate(passage, "doc", "text-of-doc", start, end)
     edited = passage[:start] + "甲乙丙" + passage[start + 3 :]  # 3 of 8 characters changed
     assert anchor(annotation, edited) is None
 
@@ -202,11 +202,17 @@ def test_a_deleted_paragraph_orphans_its_annotations_and_misplaces_nothing(
     inside = []
     for _ in range(40):
         start = rng.randrange(paragraph.start + 10, paragraph.end - 50)
-        inside.append(annotate(novel.text, "doc", start, start + rng.randint(2, 40)))
+        inside.append(annotate(novel.text, "doc", "text-of-doc", start, start + rng.randint(2, 40)))
     around = [
-        annotate(novel.text, "doc", cut_start - 12, cut_start - 4),  # prefix reaches into the cut
-        annotate(novel.text, "doc", cut_end + 1, cut_end + 6),  # its prefix is all deleted
-        annotate(novel.text, "doc", cut_start - 3, cut_start + 3),  # straddles the cut
+        annotate(
+            novel.text, "doc", "text-of-doc", cut_start - 12, cut_start - 4
+        ),  # prefix reaches into the cut
+        annotate(
+            novel.text, "doc", "text-of-doc", cut_end + 1, cut_end + 6
+        ),  # its prefix is all deleted
+        annotate(
+            novel.text, "doc", "text-of-doc", cut_start - 3, cut_start + 3
+        ),  # straddles the cut
     ]
     outside = [
         a
@@ -235,7 +241,7 @@ def test_a_repeated_word_finds_its_own_occurrence_by_context(novel: Document) ->
     starts = [i for i in range(len(text)) if text.startswith("宝玉", i)]
     assert len(starts) > 1000
     chosen = random.Random(5).sample(starts, 150)
-    annotations = [annotate(text, "doc", s, s + 2) for s in chosen]
+    annotations = [annotate(text, "doc", "text-of-doc", s, s + 2) for s in chosen]
     at = novel.paragraphs[5].start
     edited = text[:at] + "一二三" + text[at:]
 
@@ -264,7 +270,7 @@ def test_astral_characters_in_and_around_quotes_count_as_one() -> None:
     # Every third character is from CJK Extension B (two UTF-16 units, one code point).
     text = "".join(chr(0x20000 + i) if i % 3 == 0 else chr(0x4E00 + 7 * i) for i in range(300))
     start = 151
-    annotation = annotate(text, "doc", start, start + 6)
+    annotation = annotate(text, "doc", "text-of-doc", start, start + 6)
     assert annotation.quote.exact == text[151:157]
     assert sum(ord(c) > 0xFFFF for c in annotation.quote.exact + annotation.quote.prefix) > 10
     replaced = "𡘙"  # an astral character replaces the fourth one of the quote
@@ -277,7 +283,7 @@ def test_astral_characters_in_and_around_quotes_count_as_one() -> None:
     assert placement.position == TextPosition(start + 2, start + 8)
     assert placement.quote.exact == text[151:154] + replaced + text[155:157]
 
-    plain = annotate(text, "doc", 30, 32)  # starts with an astral character
+    plain = annotate(text, "doc", "text-of-doc", 30, 32)  # starts with an astral character
     assert ord(plain.quote.exact[0]) > 0xFFFF
     result = anchor_all([plain, annotation], "𠀀" + text)
     assert [p.position for p in result.placed] == [TextPosition(31, 33), TextPosition(152, 158)]
@@ -286,8 +292,8 @@ def test_astral_characters_in_and_around_quotes_count_as_one() -> None:
 
 def test_quotes_at_the_ends_of_the_text_and_out_of_range_positions() -> None:
     text = "开头的几个字，中间一段普通的文字，最后的结尾。"
-    first = annotate(text, "doc", 0, 4)
-    last = annotate(text, "doc", len(text) - 4, len(text))
+    first = annotate(text, "doc", "text-of-doc", 0, 4)
+    last = annotate(text, "doc", "text-of-doc", len(text) - 4, len(text))
     edited = "新" + text + "尾"
     result = anchor_all([first, last], edited)
     assert [p.position for p in result.placed] == [
@@ -318,7 +324,7 @@ def test_random_edits_move_untouched_annotations_exactly_and_misplace_none(
     spans = data.draw(
         st.lists(st.tuples(st.integers(0, length - 1), st.integers(1, 15)), min_size=1, max_size=12)
     )
-    annotations = [annotate(text, "doc", s, min(length, s + n)) for s, n in spans]
+    annotations = [annotate(text, "doc", "text-of-doc", s, min(length, s + n)) for s, n in spans]
     kind = data.draw(st.sampled_from(["insert", "delete", "replace"]))
     at = data.draw(st.integers(0, length))
     size = data.draw(st.integers(1, 5))

@@ -27,7 +27,14 @@ def article() -> Document:
 
 def mark(document: Document, phrase: str, **details: object) -> Annotation:
     start = document.text.index(phrase)
-    return annotate(document.text, document.fingerprint, start, start + len(phrase), **details)  # type: ignore[arg-type]
+    return annotate(  # as it comes from a file: no local document yet
+        document.text,
+        "",
+        document.fingerprint,
+        start,
+        start + len(phrase),
+        **details,
+    )  # type: ignore[arg-type]
 
 
 def round_trip(document: Document, annotations: list[Annotation]) -> list[Annotation]:
@@ -203,7 +210,7 @@ def test_round_trip_keeps_every_value(
 ) -> None:
     start = span[0]
     end = min(len(article.text), start + span[1])
-    base = annotate(article.text, article.fingerprint, start, end)
+    base = annotate(article.text, "", article.fingerprint, start, end)
     annotations = [
         replace(
             base,
@@ -255,7 +262,7 @@ def test_an_export_of_another_tool_imports(article: Document) -> None:
     }
     (imported,) = from_w3c(json.dumps(foreign), document_fingerprint=article.fingerprint)
     assert imported.id == "https://hypothes.is/a/abc123"
-    assert imported.document == article.fingerprint
+    assert (imported.document_id, imported.fingerprint) == ("", article.fingerprint)
     assert imported.note == "from Hypothesis"
     assert imported.tags == ("spaced tag",)
     assert imported.colour is Colour.YELLOW
@@ -299,7 +306,9 @@ def test_markdown_groups_by_section_in_reading_order(article: Document) -> None:
 
 def test_markdown_quotes_every_line_of_a_multi_paragraph_quote(article: Document) -> None:
     second = article.paragraphs[1]
-    annotation = annotate(article.text, article.fingerprint, second.end - 3, second.end + 4)
+    annotation = annotate(
+        article.text, article.fingerprint, article.fingerprint, second.end - 3, second.end + 4
+    )
     lines = to_markdown(article, [annotation]).splitlines()
     first_line, second_line = annotation.quote.exact.split("\n")
     assert f"> {first_line}" in lines

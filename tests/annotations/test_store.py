@@ -16,7 +16,7 @@ from reader.annotations.migrations import CURRENT_VERSION, migrate
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, annotate
 from reader.annotations.store import (
     AnnotationStore,
-    ImportReport,
+    ImportCount,
     NewerDatabaseError,
     StoreError,
     StoreReadOnlyError,
@@ -27,7 +27,7 @@ DOC = "doc-alpha"
 
 
 def make(start: int = 0, end: int = 4, document: str = DOC, **fields: object) -> Annotation:
-    return annotate(TEXT, document, start, end, **fields)  # type: ignore[arg-type]
+    return annotate(TEXT, document, document, start, end, **fields)  # type: ignore[arg-type]
 
 
 def raw(data_dir: Path) -> sqlite3.Connection:
@@ -90,14 +90,17 @@ def test_update_changes_only_the_given_fields(store: AnnotationStore) -> None:
         tags=("y", " y "),
         quote=TextQuote("乙丙"),
         position=TextPosition(1, 3),
-        document="doc-beta",
+        fingerprint="text-beta",
+        orphan=True,
     )
     assert (moved.note, moved.colour, moved.tags) == ("new", Colour.PINK, ("y",))
-    assert (moved.quote.exact, moved.position, moved.document) == (
+    assert (moved.quote.exact, moved.position, moved.fingerprint, moved.orphan) == (
         "乙丙",
         TextPosition(1, 3),
-        "doc-beta",
+        "text-beta",
+        True,
     )
+    assert moved.document_id == DOC
     assert store.get(original.id) == moved
     assert store.update(original.id, note="").note == ""
 
@@ -111,7 +114,7 @@ def test_unknown_ids_and_duplicate_adds_are_refused_and_change_nothing(
         store.update("urn:uuid:missing", note="x")
     with pytest.raises(StoreError, match="already exists"):
         store.add(replace(make(), id=stored.id))
-    for call in (store.delete, store.restore, store.is_orphan):
+    for call in (store.delete, store.restore):
         with pytest.raises(StoreError):
             call("urn:uuid:missing")
     assert store.revision() == revision and store.get(stored.id) == stored
@@ -134,18 +137,36 @@ def test_delete_is_soft_and_restore_brings_it_back(data_dir: Path, store: Annota
     assert [a.id for a in store.trash(DOC)] == [second.id]
 
 
-def test_orphans_are_flagged_listed_and_unflagged(store: AnnotationStore) -> None:
+def test_relocating_moves_flags_and_keeps_the_users_modified_time(
+    store: AnnotationStore,
+) -> None:
     placed, lost = store.add(make(0, 2)), store.add(make(5, 7))
-    flagged = store.set_orphan(lost.id, True)
-    assert flagged.modified == lost.modified and flagged.revision > lost.revision
-    assert store.is_orphan(lost.id) and not store.is_orphan(placed.id)
-    assert [a.id for a in store.orphans(DOC)] == [lost.id]
+    store.relocate(
+        [
+            replace(placed, position=TextPosition(1, 3), quote=TextQuote("乙丙"), fingerprint="v2"),
+            replace(lost, orphan=True, fingerprint="v2"),
+        ]
+    )
+    moved, flagged = store.get(placed.id), store.get(lost.id)
+    assert moved is not None and flagged is not None
+    assert (moved.position, moved.quote.exact, moved.fingerprint) == (
+        TextPosition(1, 3),
+        "乙丙",
+        "v2",
+    )
+    assert flagged.orphan and flagged.fingerprint == "v2" and flagged.modified == lost.modified
+    assert moved.revision == flagged.revision > lost.revision  # one transaction
     assert len(store.annotations(DOC)) == 2  # orphans are still live annotations
     store.delete(lost.id)
-    assert store.orphans(DOC) == []
-    store.restore(lost.id)
-    store.set_orphan(lost.id, False)
-    assert store.orphans(DOC) == []
+    assert store.restore(lost.id).orphan  # the trash keeps the flag
+
+
+def test_relocate_is_all_or_nothing(store: AnnotationStore) -> None:
+    a = store.add(make(0, 4))
+    missing = replace(make(5, 6), id="urn:uuid:not-there")
+    with pytest.raises(StoreError):
+        store.relocate([replace(a, position=TextPosition(5, 9), fingerprint="v2"), missing])
+    assert store.get(a.id) == a
 
 
 def test_the_revision_counter_counts_writes(store: AnnotationStore) -> None:
@@ -158,30 +179,9 @@ def test_the_revision_counter_counts_writes(store: AnnotationStore) -> None:
     assert store.get(a.id).revision == 4  # type: ignore[union-attr]
 
 
-def test_documents_remember_their_paths_and_earlier_versions(
-    tmp_path: Path, store: AnnotationStore
-) -> None:
-    book, other = tmp_path / "book.txt", tmp_path / "other.txt"
-    store.remember_document("v1", "Book", book)
-    store.remember_document("v2", "Book", book)
-    store.remember_document("x", "Other", other)
-    store.remember_document("v3", "Book", book)
-    assert store.previous_versions(book, "v3") == ["v2", "v1"]
-    store.remember_document("v1", "Book", book)  # v1 is back (an edit undone)
-    assert store.previous_versions(book, "v1") == ["v3", "v2"]
-    before = store.changed_elsewhere(), store._connection().total_changes
-    store.remember_document("v1", "Book", book)  # nothing new: nothing written
-    assert store._connection().total_changes == before[1]
-    store.remember_document("bundled", "Article", None)
-    store.add(make(document="imported-only"))
-    documents = store.all_documents()
-    assert documents[:2] == [("bundled", "Article", None), ("v1", "Book", str(book))]
-    assert documents[-1] == ("imported-only", "", None)
-
-
-def counts(report: ImportReport) -> tuple[int, int, int]:
-    """(added, unchanged, updated) of an import."""
-    return report.added, report.unchanged, report.updated
+def counts(report: ImportCount) -> tuple[int, int, int, int]:
+    """(added, unchanged, updated, kept) of an import."""
+    return report.added, report.unchanged, report.updated, report.kept
 
 
 def test_import_adds_updates_and_never_duplicates(store: AnnotationStore) -> None:
@@ -189,15 +189,41 @@ def test_import_adds_updates_and_never_duplicates(store: AnnotationStore) -> Non
     newer = replace(existing, note="theirs", modified="2099-01-01T00:00:00.000Z")
     older = replace(make(3, 5), modified="2000-01-01T00:00:00Z")
     incoming = [newer, older, make(6, 8)]
-    assert counts(store.import_annotations(incoming)) == (2, 0, 1)
+    assert counts(store.import_annotations(incoming)) == (2, 0, 1, 0)
     assert store.get(existing.id).note == "theirs"  # type: ignore[union-attr]
     revision = store.revision()
-    assert store.import_annotations(incoming) == ImportReport(added=0, unchanged=3, updated=0)
-    # (nothing changed, so no ids either: the caller has nothing to place)
+    again = store.import_annotations(incoming)
+    assert counts(again) == (0, 3, 0, 0) and again.changed_ids == []
     assert store.revision() == revision  # nothing changed, nothing written
     stale = replace(newer, note="stale", modified="2098-12-31T23:59:59+00:00")
-    assert store.import_annotations([stale]) == ImportReport(added=0, unchanged=1, updated=0)
+    assert counts(store.import_annotations([stale])) == (0, 0, 0, 1)
+    equal = replace(newer, note="same time, other text")
+    assert counts(store.import_annotations([equal])) == (0, 0, 0, 1)
+    assert store.get(existing.id).note == "theirs"  # type: ignore[union-attr]
     assert len(store.annotations(DOC)) == 3
+
+
+def test_an_import_without_times_never_replaces_a_local_edit(store: AnnotationStore) -> None:
+    timeless = replace(make(0, 2, note="from the file"), created="", modified="")
+    first = store.import_annotations([timeless])
+    assert counts(first) == (1, 0, 0, 0)
+    stored = store.get(timeless.id)
+    assert stored is not None and stored.created and stored.modified  # now, when it arrived
+    store.update(timeless.id, note="edited here")
+    for _ in range(2):  # importing the same file again, and again
+        assert counts(store.import_annotations([timeless])) == (0, 0, 0, 1)
+    assert store.get(timeless.id).note == "edited here"  # type: ignore[union-attr]
+    unchanged = replace(timeless, note="edited here")  # what the file says is what we have
+    assert counts(store.import_annotations([unchanged])) == (0, 1, 0, 0)
+
+
+def test_an_import_never_takes_an_annotation_from_another_document(
+    store: AnnotationStore,
+) -> None:
+    mine = store.add(make(0, 2, note="mine"))
+    theirs = replace(mine, document_id="doc-other", note="x", modified="2099-01-01T00:00:00Z")
+    assert counts(store.import_annotations([theirs])) == (0, 1, 0, 0)
+    assert store.get(mine.id) == mine
 
 
 def test_a_failing_import_imports_nothing(data_dir: Path, store: AnnotationStore) -> None:
@@ -245,7 +271,7 @@ def test_hostile_values_come_back_exactly(data_dir: Path, store: AnnotationStore
 
 def test_ten_thousand_annotations(data_dir: Path, store: AnnotationStore) -> None:
     rng = random.Random(10_000)
-    many = [replace(new_annotation(rng, str(i)), document=DOC) for i in range(10_000)]
+    many = [replace(new_annotation(rng, str(i)), document_id=DOC) for i in range(10_000)]
     assert store.import_annotations(many).added == 10_000
     listed = store.annotations(DOC)
     assert len(listed) == 10_000
@@ -291,7 +317,7 @@ def test_an_old_database_is_backed_up_then_migrated(data_dir: Path) -> None:
             Colour.BLUE,
             ("t",),
         )
-        assert not store.is_orphan("urn:old")
+        assert (old.document_id, old.fingerprint, old.orphan) == ("doc-alpha", "doc-alpha", False)
     [backup] = backups.backups(data_dir / "backups")
     found = backups.check_file(backup)
     assert (found.version, found.annotations, found.revision) == (1, 1, 3)
@@ -308,11 +334,10 @@ def test_read_only_refuses_every_write_and_changes_nothing(data_dir: Path) -> No
         writes: list[Callable[[], object]] = [
             lambda: store.add(make(3, 4)),
             lambda: store.update(kept.id, note="x"),
-            lambda: store.set_orphan(kept.id, True),
+            lambda: store.relocate([replace(kept, orphan=True)]),
             lambda: store.delete(kept.id),
             lambda: store.restore(kept.id),
             lambda: store.import_annotations([make(5, 6)]),
-            lambda: store.remember_document("new", "New", None),
         ]
         for write in writes:
             with pytest.raises(StoreReadOnlyError, match=r"read-only\. Nothing already saved"):

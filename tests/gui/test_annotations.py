@@ -54,6 +54,13 @@ def select(window: MainWindow, start: int, end: int) -> None:
     window.view.setTextCursor(cursor)
 
 
+def document_id(window: MainWindow) -> str:
+    """The store's id of the document open in `window`."""
+    record = window.annotations.record
+    assert record is not None
+    return record.id
+
+
 def passage_range(window: MainWindow, passage: str = PASSAGE) -> tuple[int, int]:
     text = window.current_document().text  # type: ignore[union-attr]
     start = text.index(passage)
@@ -84,7 +91,7 @@ def test_selecting_and_choosing_a_colour_in_the_popup_highlights(
     qtbot.waitUntil(reader.gestures.popup.isVisible)
     assert not reader.gestures.popup.remove_button.isVisible()
     qtbot.mouseClick(reader.gestures.popup.colour_buttons[Colour.GREEN], Qt.MouseButton.LeftButton)
-    saved = store.annotations(reader.current_document().fingerprint)  # type: ignore[union-attr]
+    saved = store.annotations(document_id(reader))
     assert [(a.quote.exact, a.colour, a.start) for a in saved] == [(PASSAGE, Colour.GREEN, start)]
     marks = [s for s in reader.view.extraSelections() if s.cursor.selectedText() == PASSAGE]
     assert marks and marks[0].format.background().color() == highlight_colour(
@@ -110,8 +117,8 @@ def test_clicking_a_highlight_offers_recolour_note_and_remove(
     assert store.get(created.id).colour is Colour.PINK  # type: ignore[union-attr]
     reader.gestures._after_release(point_of(reader, start + 2))
     qtbot.mouseClick(reader.gestures.popup.remove_button, Qt.MouseButton.LeftButton)
-    assert store.annotations(created.document) == []
-    assert [a.id for a in store.trash(created.document)] == [created.id]
+    assert store.annotations(created.document_id) == []
+    assert [a.id for a in store.trash(created.document_id)] == [created.id]
 
 
 def test_a_note_is_saved_as_typed_and_shown_escaped_on_hover(
@@ -126,7 +133,7 @@ def test_a_note_is_saved_as_typed_and_shown_escaped_on_hover(
     qtbot.keyClicks(editor.note, "x")
     editor.note.setPlainText(note)
     qtbot.waitUntil(lambda: editor.state.text() == "Saved", timeout=3000)
-    annotation = store.annotations(reader.current_document().fingerprint)[0]  # type: ignore[union-attr]
+    annotation = store.annotations(document_id(reader))[0]
     assert annotation.note == note
     reader.view.scroll_to_offset(start)
     point = point_of(reader, start + 1)
@@ -144,14 +151,14 @@ def test_closing_the_window_saves_a_note_still_being_typed(
     reader.gestures.note_on_selection()
     reader.annotations_panel.editor.note.setPlainText("寫到一半")
     reader.close()  # well before the save timer fires
-    annotation = store.annotations(reader.current_document().fingerprint)[0]  # type: ignore[union-attr]
+    annotation = store.annotations(document_id(reader))[0]
     assert annotation.note == "寫到一半"
 
 
 def test_undo_and_redo_creating_recolouring_and_deleting(
     qtbot: QtBot, reader: MainWindow, store: AnnotationStore
 ) -> None:
-    fingerprint = reader.current_document().fingerprint  # type: ignore[union-attr]
+    identifier = document_id(reader)
     start, end = passage_range(reader)
     select(reader, start, end)
     created = reader.gestures.highlight_selection(Colour.BLUE)
@@ -163,15 +170,15 @@ def test_undo_and_redo_creating_recolouring_and_deleting(
     redo = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(reader.view, *undo)
     assert store.get(created.id).colour is Colour.PURPLE  # type: ignore[union-attr]
-    assert len(store.annotations(fingerprint)) == 1
+    assert len(store.annotations(identifier)) == 1
     qtbot.keyClick(reader.view, *undo)
     assert store.get(created.id).colour is Colour.BLUE  # type: ignore[union-attr]
     qtbot.keyClick(reader.view, *undo)
-    assert store.annotations(fingerprint) == []
+    assert store.annotations(identifier) == []
     qtbot.keyClick(reader.view, *redo)
     qtbot.keyClick(reader.view, *redo)
     assert store.get(created.id).colour is Colour.PURPLE  # type: ignore[union-attr]
-    assert len(store.annotations(fingerprint)) == 1
+    assert len(store.annotations(identifier)) == 1
 
 
 def test_note_edits_undo_as_one_step(
@@ -226,7 +233,7 @@ def test_the_panel_groups_filters_and_restores_from_the_trash(
     assert [i.data(0, Qt.ItemDataRole.UserRole).id for i in panel.items()] == [first.id]
     panel.tree.setCurrentItem(panel.items()[0])
     qtbot.mouseClick(panel.editor.restore, Qt.MouseButton.LeftButton)
-    assert {a.id for a in store.annotations(document.fingerprint)} == {first.id, second.id}
+    assert {a.id for a in store.annotations(document_id(reader))} == {first.id, second.id}
 
 
 def test_clicking_an_annotation_in_the_panel_scrolls_to_it(
@@ -296,7 +303,11 @@ def test_changes_made_by_another_process_appear_in_the_open_window(
     assert document is not None
     other = AnnotationStore.open(app_paths.data_dir)
     start = document.text.index(PASSAGE)
-    other.add(annotate(document.text, document.fingerprint, start, start + 4, Colour.BLUE))
+    other.add(
+        annotate(
+            document.text, document_id(reader), document.fingerprint, start, start + 4, Colour.BLUE
+        )
+    )
     other.close()
     qtbot.waitUntil(lambda: len(reader.annotations.annotations) == 1, timeout=5000)
 
@@ -310,7 +321,7 @@ def test_a_read_only_store_refuses_to_annotate_clearly_and_changes_nothing(
     start, end = passage_range(window)
     assert window.annotations.highlight(start, end) is None
     assert window.message_bar.isVisible() and window.message_bar.text
-    assert store.annotations(window.current_document().fingerprint) == []  # type: ignore[union-attr]
+    assert store.annotations(document_id(window)) == []
     readonly.close()
 
 
@@ -328,12 +339,12 @@ def test_export_and_import_round_trip_through_the_window(
     assert collection["type"] == "AnnotationCollection"
     ok, message = reader.annotations.import_file(w3c)
     assert ok and "0 new" in message
-    assert len(store.annotations(created.document)) == 1
+    assert len(store.annotations(created.document_id)) == 1
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json", encoding="utf-8")
     ok, message = reader.annotations.import_file(garbage)
     assert not ok and "Nothing was imported" in message
-    assert len(store.annotations(created.document)) == 1
+    assert len(store.annotations(created.document_id)) == 1
 
 
 def test_a_second_reader_hands_its_file_to_the_running_one(
