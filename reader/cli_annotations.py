@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from reader.annotations.model import Annotation, Colour, annotate
-from reader.annotations.session import OpenedAnnotations, bring_up_to_date, import_file
+from reader.annotations.placement import OpenedAnnotations, bring_up_to_date, import_file
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.annotations.transfer import export_to, render
 from reader.annotations.w3c import ImportFormatError

@@ -1,133 +1,270 @@
-"""A document's annotations, opened and kept on its current text; imports into it.
+"""The annotations of one open document: every change one transaction, returning what changed.
 
-Each operation here is one store transaction, shared by the window and the command line. An
-annotation remembers the text its selectors were made on (`Annotation.fingerprint`); opening a
-document lists those made on another text of the same file as *stale*, and `reanchor` places
-them in the current text (or keeps them as orphans) in one transaction. Whatever interrupted the
-last attempt, the next opening finds the stale ones again: nothing is ever painted on text it
-was not anchored to.
+The window and the command line both work through an `AnnotationSession`; the window only
+renders the `Changes` it gets back (Anki's pattern: the core runs operations, screens decide
+what to refresh). The session keeps the document's annotations in memory, sorted as the page
+needs them, so a change costs one transaction and a list update, not a reload of ten thousand
+rows. Undo and redo live here too, and are tested without Qt.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from reader.annotations.anchoring import anchor_all
-from reader.annotations.model import Annotation
-from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
-from reader.annotations.w3c import MAX_IMPORT_BYTES, load_w3c_file
+from reader.annotations.model import Annotation, Colour, TextPosition, annotate, quote_of
+from reader.annotations.placement import (
+    ImportReport,
+    OpenedAnnotations,
+    import_file,
+    open_annotations,
+    place,
+    save_placements,
+    sort_annotations,
+)
+from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
+from reader.annotations.undo import Step, UndoStack
 from reader.document.model import Document
 
 
 @dataclass(frozen=True)
-class OpenedAnnotations:
-    """A document's live annotations, by where they stand against its current text."""
+class Changes:
+    """What an operation changed in the session's lists (by annotation id)."""
 
-    record: DocumentRecord
-    placed: list[Annotation]
-    """Anchored on this text: shown where their positions say."""
-    orphans: list[Annotation]
-    """Could not be placed in this text: listed, kept, re-attachable."""
-    stale: list[Annotation]
-    """Made on another text of this file: to re-anchor before they can be shown."""
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    reloaded: bool = False
+    """Everything may have changed: the lists were read again."""
 
-
-def open_annotations(store: AnnotationStore, document: Document) -> OpenedAnnotations:
-    """Find (or make) the store's document for `document` and list its annotations."""
-    record = store.open_document(document.fingerprint, document.title, document.source)
-    return sort_annotations(record, store.annotations(record.id))
+    @property
+    def saved(self) -> tuple[str, ...]:
+        """The annotations whose new state was committed."""
+        return (*self.added, *self.updated)
 
 
-def sort_annotations(record: DocumentRecord, annotations: list[Annotation]) -> OpenedAnnotations:
-    """Split a document's live annotations into placed, orphans and stale."""
-    current = [a for a in annotations if a.fingerprint == record.fingerprint]
-    return OpenedAnnotations(
-        record,
-        placed=[a for a in current if not a.orphan],
-        orphans=[a for a in current if a.orphan],
-        stale=[a for a in annotations if a.fingerprint != record.fingerprint],
-    )
+class AnnotationSession:
+    """The live annotations of one open document, and the changes made to them.
 
-
-def place(annotations: list[Annotation], document: Document) -> list[Annotation]:
-    """The annotations anchored in `document`'s text: each with new selectors on it, or
-    flagged as an orphan of it (pure: it may run on any thread)."""
-    result = anchor_all(annotations, document.text)
-    fingerprint = document.fingerprint
-    placed = {
-        p.annotation.id: replace(
-            p.annotation, fingerprint=fingerprint, position=p.position, quote=p.quote, orphan=False
-        )
-        for p in result.placed
-    }
-    return [
-        placed.get(a.id) or replace(a, fingerprint=fingerprint, orphan=True) for a in annotations
-    ]
-
-
-def bring_up_to_date(store: AnnotationStore, document: Document) -> OpenedAnnotations:
-    """Open the document's annotations with the stale ones re-anchored on its current text
-    and saved in one transaction (a read-only store is not written to: the placements are
-    only shown). For callers without a thread to spare, such as the command line."""
-    opened = open_annotations(store, document)
-    if not opened.stale:
-        return opened
-    placed = save_placements(store, place(opened.stale, document))
-    everything = [*opened.placed, *opened.orphans, *placed]
-    everything.sort(key=lambda a: (a.start, a.created, a.id))
-    return sort_annotations(opened.record, everything)
-
-
-def save_placements(store: AnnotationStore, placed: list[Annotation]) -> list[Annotation]:
-    """Save the result of `place` in one transaction (unless the store is read-only)."""
-    if not store.read_only and placed:
-        store.relocate(placed)
-    return placed
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """How an import went, for the user."""
-
-    count: ImportCount
-    moved: int
-    """Of the annotations added or updated: placed by their quote, not their position."""
-    unplaced: int
-    """Of the annotations added or updated: kept as orphans, their text not found."""
-
-    def summary(self) -> str:
-        """One sentence, as the window and the command line say it."""
-        c = self.count
-        parts = [f"{c.added} new", f"{c.updated} updated", f"{c.unchanged} already present"]
-        if c.kept:
-            parts.append(f"{c.kept} kept (local is newer)")
-        if self.moved:
-            parts.append(f"{self.moved} placed by their quote")
-        if self.unplaced:
-            parts.append(f"{self.unplaced} could not be placed")
-        return "imported " + ", ".join(parts)
-
-
-def import_file(store: AnnotationStore, document: Document, path: Path) -> ImportReport:
-    """Import a W3C JSON-LD file into `document`'s annotations, all in one transaction.
-
-    The file is read and checked completely, and every annotation anchored in this text (its
-    position where it still fits, else by its quote, else an orphan) before the store sees any
-    of it, so an interruption leaves all of it or none, and never an annotation on the wrong
-    text. Raises ImportFormatError, StoreError or OSError; nothing was imported then.
+    `placed` (in reading order) are shown on the page, `orphans` are listed apart, `stale` were
+    made on another text of the file and wait to be re-anchored (`place` them on any thread,
+    then `save_placements`). Every method that changes something raises `StoreError` and
+    changes nothing when the store refuses.
     """
-    record = open_annotations(store, document).record
-    incoming = [
-        replace(a, document_id=record.id)
-        for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
-    ]
-    placed = place(incoming, document)
-    count = store.import_annotations(placed)
-    changed = set(count.changed_ids)
-    was = {a.id: a for a in incoming}
-    moved = sum(
-        1 for a in placed if a.id in changed and not a.orphan and a.position != was[a.id].position
-    )
-    unplaced = sum(1 for a in placed if a.id in changed and a.orphan)
-    return ImportReport(count, moved, unplaced)
+
+    def __init__(self, store: AnnotationStore, document: Document, opened: OpenedAnnotations):
+        """Use `AnnotationSession.open`."""
+        self.store, self.document, self.record = store, document, opened.record
+        self.placed, self.orphans, self.stale = opened.placed, opened.orphans, opened.stale
+        self.history: UndoStack[Changes] = UndoStack()
+
+    @classmethod
+    def open(cls, store: AnnotationStore, document: Document) -> AnnotationSession:
+        """The session of `document` (its store document found or made, one transaction)."""
+        return cls(store, document, open_annotations(store, document))
+
+    @property
+    def document_id(self) -> str:
+        """The store's id of the open document."""
+        return self.record.id
+
+    def find(self, annotation_id: str) -> Annotation | None:
+        """A live annotation of the document: placed, orphan or stale."""
+        for annotation in (*self.placed, *self.orphans, *self.stale):
+            if annotation.id == annotation_id:
+                return annotation
+        return None
+
+    def trash(self) -> list[Annotation]:
+        """The document's deleted annotations, most recently deleted first."""
+        return self.store.trash(self.record.id)
+
+    # -- keeping up with the store -------------------------------------------------------------
+
+    def reload(self) -> Changes:
+        """Read the lists again (another window or process changed the store)."""
+        opened = sort_annotations(self.record, self.store.annotations(self.record.id))
+        self.placed, self.orphans, self.stale = opened.placed, opened.orphans, opened.stale
+        return Changes(reloaded=True)
+
+    def save_placements(self, placed: Sequence[Annotation]) -> Changes:
+        """Save re-anchored annotations (from `place`) in one transaction, and show them."""
+        save_placements(self.store, list(placed))
+        return self._applied(placed)
+
+    def reanchor_now(self) -> Changes:
+        """Re-anchor the stale annotations here and now (for callers with no thread to spare)."""
+        if not self.stale:
+            return Changes()
+        return self.save_placements(place(self.stale, self.document))
+
+    def import_file(self, path: Path) -> tuple[ImportReport, Changes]:
+        """Import a W3C JSON-LD file (one transaction, see `placement.import_file`)."""
+        report = import_file(self.store, self.document, path)
+        return report, self.reload()
+
+    # -- the user's changes, each undoable ---------------------------------------------------------
+
+    def highlight(
+        self,
+        start: int,
+        end: int,
+        colour: Colour = Colour.YELLOW,
+        note: str = "",
+        tags: tuple[str, ...] = (),
+    ) -> tuple[Annotation, Changes]:
+        """Highlight [start, end) of the text; the stored annotation and the change."""
+        text, fingerprint = self.document.text, self.document.fingerprint
+        fresh = annotate(text, self.record.id, fingerprint, start, end, colour, note, tags)
+        stored = self.store.add(fresh)
+        identifier = stored.id
+        self._record(
+            "Highlight",
+            lambda: self._applied([self.store.restore(identifier)]),
+            lambda: self._removed(self.store.delete(identifier)),
+        )
+        return stored, self._applied([stored])
+
+    def recolour(self, annotation_id: str, colour: Colour) -> Changes:
+        """Give an annotation another colour."""
+        old = self._require(annotation_id)
+        if old.colour is colour:
+            return Changes()
+        return self._update("Recolour", annotation_id, {"colour": colour}, {"colour": old.colour})
+
+    def edit_note(self, annotation_id: str, note: str) -> Changes:
+        """Replace an annotation's note; consecutive edits of one note undo as one step."""
+        old = self._require(annotation_id)
+        if old.note == note:
+            return Changes()
+        return self._update(
+            "Edit Note", annotation_id, {"note": note}, {"note": old.note}, ("note", annotation_id)
+        )
+
+    def set_tags(self, annotation_id: str, tags: Sequence[str]) -> Changes:
+        """Replace an annotation's tags."""
+        old = self._require(annotation_id)
+        return self._update("Edit Tags", annotation_id, {"tags": tuple(tags)}, {"tags": old.tags})
+
+    def delete(self, annotation_id: str) -> Changes:
+        """Move an annotation to the trash."""
+        changes = self._removed(self.store.delete(annotation_id))
+        self._record(
+            "Remove Highlight",
+            lambda: self._removed(self.store.delete(annotation_id)),
+            lambda: self._applied([self.store.restore(annotation_id)]),
+        )
+        return changes
+
+    def restore(self, annotation_id: str) -> Changes:
+        """Bring an annotation back from the trash."""
+        changes = self._applied([self.store.restore(annotation_id)])
+        self._record(
+            "Restore Highlight",
+            lambda: self._applied([self.store.restore(annotation_id)]),
+            lambda: self._removed(self.store.delete(annotation_id)),
+        )
+        return changes
+
+    def reattach(self, annotation_id: str, start: int, end: int) -> Changes:
+        """Attach an orphan (or move any annotation) to [start, end) of the text: new
+        selectors, this text's fingerprint and no orphan flag, in one transaction."""
+        old = self._require(annotation_id)
+        text = self.document.text
+        to = {
+            "position": TextPosition(start, end),
+            "quote": quote_of(text, start, end),
+            "fingerprint": self.document.fingerprint,
+            "orphan": False,
+        }
+        back = {
+            "position": old.position,
+            "quote": old.quote,
+            "fingerprint": old.fingerprint,
+            "orphan": old.orphan,
+        }
+        return self._update("Re-attach", annotation_id, to, back)
+
+    def undo(self) -> Changes:
+        """Unmake the last change (StoreError if the store refuses; then nothing changed)."""
+        return self.history.undo() or Changes()
+
+    def redo(self) -> Changes:
+        """Make the last undone change again."""
+        return self.history.redo() or Changes()
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _require(self, annotation_id: str) -> Annotation:
+        found = self.find(annotation_id) or self.store.get(annotation_id)
+        if found is None or found.document_id != self.record.id:
+            raise StoreError(f"There is no annotation with the id {annotation_id} here.")
+        return found
+
+    def _update(
+        self,
+        text: str,
+        annotation_id: str,
+        to: dict[str, object],
+        back: dict[str, object],
+        merge_key: object = None,
+    ) -> Changes:
+        def change(fields: dict[str, object]) -> Callable[[], Changes]:
+            return lambda: self._applied([self.store.update(annotation_id, **fields)])  # type: ignore[arg-type]
+
+        changes = change(to)()
+        self._record(text, change(to), change(back), merge_key)
+        return changes
+
+    def _record(
+        self,
+        text: str,
+        redo: Callable[[], Changes],
+        undo: Callable[[], Changes],
+        merge_key: object = None,
+    ) -> None:
+        self.history.push(Step(text, redo, undo, merge_key))
+
+    def _applied(self, annotations: Sequence[Annotation]) -> Changes:
+        """Put the stored values of annotations in their places in the lists."""
+        added: list[str] = []
+        updated: list[str] = []
+        for annotation in annotations:
+            (updated if self._drop(annotation.id) else added).append(annotation.id)
+            if annotation.fingerprint != self.record.fingerprint:
+                self.stale.append(annotation)
+            elif annotation.orphan:
+                self.orphans.append(annotation)
+            else:
+                at = bisect_right(self.placed, _reading_order(annotation), key=_reading_order)
+                self.placed.insert(at, annotation)
+        return Changes(added=tuple(added), updated=tuple(updated))
+
+    def _removed(self, annotation: Annotation) -> Changes:
+        self._drop(annotation.id)
+        return Changes(removed=(annotation.id,))
+
+    def _drop(self, annotation_id: str) -> bool:
+        """Take an annotation out of the lists; whether it was in one."""
+        for group in (self.placed, self.orphans, self.stale):
+            for number, existing in enumerate(group):
+                if existing.id == annotation_id:
+                    del group[number]
+                    return True
+        return False
+
+
+def _reading_order(annotation: Annotation) -> tuple[int, str, str]:
+    return annotation.start, annotation.created, annotation.id
+
+
+def open_session(store: AnnotationStore, document: Document) -> AnnotationSession:
+    """A session with the stale annotations already re-anchored (the command line's way)."""
+    session = AnnotationSession.open(store, document)
+    session.reanchor_now()
+    return session
+
+
+__all__ = ["AnnotationSession", "Changes", "DocumentRecord", "open_session"]

@@ -1,47 +1,30 @@
-"""The open document's annotations: loading and re-anchoring them, changing them undoably,
-and showing them on the page.
+"""The open document's annotations on the page: the window's side of an `AnnotationSession`.
 
-Nothing the user writes lives only here: every change goes through the store and is shown as
-saved only after its transaction committed; when the store refuses (read-only, full disk), the
-change is not made and the user is told why.
+The session (Qt-free) makes every change in one transaction and says what changed; this object
+runs its operations, tells the user when the store refuses one (nothing is then changed), paints
+the highlights, re-anchors stale annotations on a worker thread, and notices changes made by
+another window or process.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 
-from reader.annotations.model import Annotation, Colour, TextPosition, annotate, quote_of
-from reader.annotations.session import (
-    import_file,
-    open_annotations,
-    place,
-    save_placements,
-    sort_annotations,
-)
+from reader.annotations.model import Annotation, Colour
+from reader.annotations.placement import place
+from reader.annotations.session import AnnotationSession, Changes
 from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
 from reader.annotations.transfer import export_to, render
 from reader.annotations.w3c import ImportFormatError
 from reader.document.model import Document
-from reader.ui.annotation_commands import AnnotationCommand, NoteEdit
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme, highlight_colour, note_underline_colour
 
 EXTERNAL_CHANGE_POLL_MS = 1000
-
-
-class Effect(Enum):
-    """What a successful write does to the lists in memory."""
-
-    UPSERT = "upsert"
-    REMOVE = "remove"
-    RELOAD = "reload"
 
 
 class _Signals(QObject):
@@ -58,7 +41,7 @@ class _AnchorJob(QRunnable):
 
 
 class AnnotationController(QObject):
-    """Owns the annotations of the document on the page."""
+    """Owns the session of the document on the page."""
 
     changed = Signal()
     """The list of annotations (or orphans, or trash) of the open document changed."""
@@ -66,15 +49,13 @@ class AnnotationController(QObject):
     """An annotation (by id) was committed to the store."""
     failed = Signal(str)
     """A change could not be saved; the message says why (nothing was changed)."""
+    history_changed = Signal()
+    """What Undo and Redo would do changed."""
 
     def __init__(self, store: AnnotationStore | None, view: ReaderView, parent: QObject) -> None:
         super().__init__(parent)
         self.store, self.view = store, view
-        self.undo_stack = QUndoStack(self)
-        self.document: Document | None = None
-        self.record: DocumentRecord | None = None
-        self.annotations: list[Annotation] = []
-        self.orphans: list[Annotation] = []
+        self.session: AnnotationSession | None = None
         self.last_colour = Colour.YELLOW
         self._theme: Theme | None = None
         self._signals = _Signals(self)
@@ -85,52 +66,55 @@ class AnnotationController(QObject):
         if store is not None:
             self._poll.start()
 
-    # -- the open document ---------------------------------------------------------------------
+    # -- what is open ----------------------------------------------------------------------------
+
+    @property
+    def document(self) -> Document | None:
+        """The document whose annotations are shown."""
+        return self.session.document if self.session is not None else None
+
+    @property
+    def record(self) -> DocumentRecord | None:
+        """The store's record of the open document."""
+        return self.session.record if self.session is not None else None
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The annotations placed on the page, in reading order."""
+        return self.session.placed if self.session is not None else []
+
+    @property
+    def orphans(self) -> list[Annotation]:
+        """The annotations that could not be placed in this text."""
+        return self.session.orphans if self.session is not None else []
 
     def document_opened(self, document: Document) -> None:
         """Show the document's annotations; re-anchor those made on another text of its file."""
-        self.document, self.record = document, None
-        self.undo_stack.clear()
-        self.annotations, self.orphans = [], []
-        if self.store is None:
-            self._publish()
-            return
-        try:
-            opened = open_annotations(self.store, document)
-        except StoreError as error:
-            self.failed.emit(f"The annotations of this document cannot be read: {error}")
-            self._publish()
-            return
-        self.record = opened.record
-        self.annotations, self.orphans = opened.placed, opened.orphans
+        self.session = None
+        if self.store is not None:
+            try:
+                self.session = AnnotationSession.open(self.store, document)
+            except StoreError as error:
+                self.failed.emit(f"The annotations of this document cannot be read: {error}")
         self._publish()
-        if opened.stale:
-            self._anchor_in_background(document, opened.stale)
+        self.history_changed.emit()
+        if self.session is not None and self.session.stale:
+            self._anchor_in_background(self.session)
 
-    def _load_own(self) -> None:
-        """The annotations anchored on the open text (the stale ones wait for re-anchoring)."""
-        assert self.store is not None and self.record is not None
-        opened = sort_annotations(self.record, self.store.annotations(self.record.id))
-        self.annotations, self.orphans = opened.placed, opened.orphans
-        self._publish()
-
-    def _anchor_in_background(self, document: Document, stale: list[Annotation]) -> None:
-        signals = self._signals
+    def _anchor_in_background(self, session: AnnotationSession) -> None:
+        signals, stale, document = self._signals, list(session.stale), session.document
 
         def work() -> None:
-            signals.anchored.emit(document, place(stale, document))
+            signals.anchored.emit(session, place(stale, document))
 
         QThreadPool.globalInstance().start(_AnchorJob(work))
 
-    def _on_anchored(self, document: Document, placed: list[Annotation]) -> None:
+    def _on_anchored(self, session: AnnotationSession, placed: list[Annotation]) -> None:
         """Save the re-anchored annotations (one transaction) and show them."""
-        if document is not self.document or self.store is None or self.record is None:
+        if session is not self.session:
             return
-        try:
-            save_placements(self.store, placed)
-        except StoreError as error:
-            self.failed.emit(f"Re-anchored annotations could not be saved: {error}")
-        self._load_own()
+        if self._run(lambda: session.save_placements(placed)) is None:
+            return
         orphans = sum(1 for a in placed if a.orphan)
         if orphans:
             self.failed.emit(
@@ -140,11 +124,11 @@ class AnnotationController(QObject):
 
     def reload(self) -> None:
         """Read the open document's annotations again (another window or process changed them)."""
-        if self.store is not None and self.record is not None:
-            self._load_own()
+        if self.session is not None:
+            self._run(self.session.reload)
 
     def _check_external_changes(self) -> None:
-        if self.store is not None and self.record is not None and self.store.changed_elsewhere():
+        if self.session is not None and self.session.store.changed_elsewhere():
             self.reload()
 
     # -- showing ---------------------------------------------------------------------------------
@@ -172,11 +156,8 @@ class AnnotationController(QObject):
         )
 
     def find(self, annotation_id: str) -> Annotation | None:
-        """A live or orphaned annotation of the open document."""
-        for annotation in (*self.annotations, *self.orphans):
-            if annotation.id == annotation_id:
-                return annotation
-        return None
+        """A live annotation of the open document."""
+        return self.session.find(annotation_id) if self.session is not None else None
 
     def at(self, offset: int) -> Annotation | None:
         """The topmost annotation covering canonical `offset`."""
@@ -185,9 +166,13 @@ class AnnotationController(QObject):
 
     def trash(self) -> list[Annotation]:
         """The open document's deleted annotations, most recent first."""
-        if self.store is None or self.record is None:
+        if self.session is None:
             return []
-        return self.store.trash(self.record.id)
+        try:
+            return self.session.trash()
+        except StoreError as error:
+            self.failed.emit(str(error))
+            return []
 
     # -- changing (each undoable) -----------------------------------------------------------------
 
@@ -195,124 +180,70 @@ class AnnotationController(QObject):
         self, start: int, end: int, colour: Colour | None = None, note: str = ""
     ) -> Annotation | None:
         """Highlight [start, end) of the open document; None if it could not be saved."""
-        document, record = self.document, self.record
-        if document is None or record is None or self.store is None or start >= end:
+        session = self.session
+        if session is None or start >= end:
+            if self.store is None:
+                self.failed.emit("Annotations cannot be saved: there is no annotation store.")
             return None
         colour = colour or self.last_colour
         self.last_colour = colour
-        fresh = annotate(document.text, record.id, document.fingerprint, start, end, colour, note)
-        stored = self._write(lambda: self.store_or_fail().add(fresh))
-        if not isinstance(stored, Annotation):
-            return None
-        annotation_id = stored.id
-        self._push(
-            AnnotationCommand(
-                "Highlight",
-                lambda: self.store_or_fail().restore(annotation_id),
-                lambda: self.store_or_fail().delete(annotation_id),
-                self.failed.emit,
-            )
-        )
-        return stored
+        made: list[Annotation] = []
+
+        def operation() -> Changes:
+            stored, changes = session.highlight(start, end, colour, note)
+            made.append(stored)
+            return changes
+
+        self._run(operation)
+        return made[0] if made else None
 
     def recolour(self, annotation_id: str, colour: Colour) -> None:
         """Give an annotation another colour."""
-        old = self.find(annotation_id)
-        if old is None or old.colour is colour:
-            return
         self.last_colour = colour
-        self._change(
-            "Recolour",
-            lambda: self.store_or_fail().update(annotation_id, colour=colour),
-            lambda: self.store_or_fail().update(annotation_id, colour=old.colour),
-        )
+        self._on_session(lambda s: s.recolour(annotation_id, colour))
 
     def edit_note(self, annotation_id: str, note: str) -> bool:
         """Replace an annotation's note; True once saved. Consecutive edits undo as one."""
-        old = self.find(annotation_id)
-        if old is None:
-            return False
-        if old.note == note:
-            return True
-        stored = self._write(lambda: self.store_or_fail().update(annotation_id, note=note))
-        if stored is None:
-            return False
-        previous = old.note
-        self._push(
-            NoteEdit(
-                old,
-                lambda: self.store_or_fail().update(annotation_id, note=note),
-                lambda: self.store_or_fail().update(annotation_id, note=previous),
-                self.failed.emit,
-            )
-        )
-        return True
+        return self._on_session(lambda s: s.edit_note(annotation_id, note)) is not None
 
-    def set_tags(self, annotation_id: str, tags: Sequence[str]) -> None:
+    def set_tags(self, annotation_id: str, tags: list[str] | tuple[str, ...]) -> None:
         """Replace an annotation's tags."""
-        old = self.find(annotation_id)
-        if old is None:
-            return
-        new_tags = tuple(tags)
-        self._change(
-            "Edit Tags",
-            lambda: self.store_or_fail().update(annotation_id, tags=new_tags),
-            lambda: self.store_or_fail().update(annotation_id, tags=old.tags),
-        )
+        self._on_session(lambda s: s.set_tags(annotation_id, tags))
 
     def delete(self, annotation_id: str) -> None:
         """Move an annotation to the trash."""
-        self._change(
-            "Remove Highlight",
-            lambda: self.store_or_fail().delete(annotation_id),
-            lambda: self.store_or_fail().restore(annotation_id),
-            Effect.REMOVE,
-        )
+        self._on_session(lambda s: s.delete(annotation_id))
 
     def restore(self, annotation_id: str) -> None:
         """Bring an annotation back from the trash."""
-        self._change(
-            "Restore Highlight",
-            lambda: self.store_or_fail().restore(annotation_id),
-            lambda: self.store_or_fail().delete(annotation_id),
-            Effect.RELOAD,
-        )
+        self._on_session(lambda s: s.restore(annotation_id))
 
     def reattach(self, annotation_id: str, start: int, end: int) -> None:
         """Attach an orphan (or move any annotation) to [start, end) of the open document."""
-        old = self.find(annotation_id)
-        if old is None or self.document is None or start >= end:
-            return
-        text, fingerprint = self.document.text, self.document.fingerprint
-        was_orphan = any(a.id == annotation_id for a in self.orphans)
+        if start < end:
+            self._on_session(lambda s: s.reattach(annotation_id, start, end))
 
-        def attach() -> None:
-            self.store_or_fail().update(
-                annotation_id,
-                position=TextPosition(start, end),
-                quote=quote_of(text, start, end),
-                fingerprint=fingerprint,
-                orphan=False,
-            )
+    def undo(self) -> None:
+        """Undo the last change (a failure to save it is reported; nothing is then undone)."""
+        self._on_session(lambda s: s.undo())
 
-        def detach() -> None:
-            self.store_or_fail().update(
-                annotation_id,
-                position=old.position,
-                quote=old.quote,
-                fingerprint=old.fingerprint,
-                orphan=was_orphan,
-            )
+    def redo(self) -> None:
+        """Redo the last undone change."""
+        self._on_session(lambda s: s.redo())
 
-        self._change("Re-attach", attach, detach, Effect.RELOAD)
+    def undo_texts(self) -> tuple[str | None, str | None]:
+        """What Undo and Redo would do, for the menu (None: nothing)."""
+        if self.session is None:
+            return None, None
+        return self.session.history.undo_text, self.session.history.redo_text
 
     # -- exchange ----------------------------------------------------------------------------
 
     def export(self, path: Path, kind: str) -> tuple[bool, str]:
         """Write the open document's annotations as Markdown or W3C JSON-LD."""
-        if self.document is None:
+        if self.session is None:
             return False, "Open a document first."
-        content = render(self.document, self.annotations, self.orphans, kind)
+        content = render(self.session.document, self.annotations, self.orphans, kind)
         try:
             export_to(path, content)
         except OSError as error:
@@ -322,81 +253,39 @@ class AnnotationController(QObject):
 
     def import_file(self, path: Path) -> tuple[bool, str]:
         """Import W3C JSON-LD annotations; all or nothing, and never a duplicate."""
-        if self.document is None or self.store is None:
+        session = self.session
+        if session is None:
             return False, "Open a document first."
         try:
-            report = import_file(self.store, self.document, path)
+            report, changes = session.import_file(path)
         except OSError as error:
             return False, f"{path} cannot be read: {error.strerror}."
         except (ImportFormatError, StoreError) as error:
             return False, f"Nothing was imported: {error}"
-        self._load_own()
+        self._render(changes)
         summary = report.summary()
         return True, f"{summary[0].upper()}{summary[1:]}."
 
-    def store_or_fail(self) -> AnnotationStore:
-        """The store (callers have checked there is one)."""
-        if self.store is None:
-            raise StoreError("Annotations cannot be saved: there is no annotation store.")
-        return self.store
+    # -- running operations ------------------------------------------------------------------------
 
-    def _change(
-        self,
-        text: str,
-        do: Callable[[], object],
-        undo: Callable[[], object],
-        effect: Effect = Effect.UPSERT,
-    ) -> None:
-        if self._write(do, effect) is not None:
-            self._push(AnnotationCommand(text, do, undo, self.failed.emit))
+    def _on_session(self, operation: Callable[[AnnotationSession], Changes]) -> Changes | None:
+        session = self.session
+        if session is None:
+            return None
+        return self._run(lambda: operation(session))
 
-    def _write(
-        self, operation: Callable[[], object], effect: Effect = Effect.UPSERT
-    ) -> object | None:
-        """Run one store operation; on failure tell the user and change nothing. On success
-        the change is applied to the lists in memory (a reload of ten thousand annotations
-        would cost a tenth of a second per keystroke)."""
+    def _run(self, operation: Callable[[], Changes]) -> Changes | None:
+        """Run one session operation; on failure tell the user (nothing was changed)."""
         try:
-            result = operation()
+            changes = operation()
         except StoreError as error:
             self.failed.emit(str(error))
             return None
-        if isinstance(result, Annotation) and effect is not Effect.RELOAD:
-            if effect is Effect.REMOVE:
-                self._remove(result.id)
-            else:
-                self._upsert(result)
-            self._publish()
-            self.saved.emit(result.id)
-        else:
-            self._load_own()
-        return result if result is not None else True
+        self._render(changes)
+        return changes
 
-    def _upsert(self, annotation: Annotation) -> None:
-        """Put the stored value of an annotation in its place in the lists."""
-        for group in (self.annotations, self.orphans):
-            for number, existing in enumerate(group):
-                if existing.id == annotation.id:
-                    group[number] = annotation
-                    return
-        keys = [(a.start, a.created) for a in self.annotations]
-        self.annotations.insert(
-            bisect_right(keys, (annotation.start, annotation.created)), annotation
-        )
-
-    def _remove(self, annotation_id: str) -> None:
-        self.annotations = [a for a in self.annotations if a.id != annotation_id]
-        self.orphans = [a for a in self.orphans if a.id != annotation_id]
-
-    def _push(self, command: AnnotationCommand) -> None:
-        self.undo_stack.push(command)
-
-    def undo(self) -> None:
-        """Undo the last change (a failure to save it is reported by the command)."""
-        self.undo_stack.undo()
-        self._load_own()
-
-    def redo(self) -> None:
-        """Redo the last undone change."""
-        self.undo_stack.redo()
-        self._load_own()
+    def _render(self, changes: Changes) -> None:
+        self._publish()
+        for annotation_id in changes.saved:
+            self.saved.emit(annotation_id)
+        self.history_changed.emit()

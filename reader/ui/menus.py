@@ -56,19 +56,22 @@ def _file_menu(window: MainWindow) -> None:
 def _edit_menu(window: MainWindow) -> None:
     menu = window.menuBar().addMenu("&Edit")
     add = window.add_shortcut_action
-    stack = window.annotations.undo_stack
     undo = add("&Undo", window.annotations.undo, [QKeySequence(Key.Undo), QKeySequence("Ctrl+Z")])
     redo = add(
         "&Redo",
         window.annotations.redo,
         [QKeySequence(Key.Redo), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")],
     )
-    undo.setEnabled(False)
-    redo.setEnabled(False)
-    stack.canUndoChanged.connect(undo.setEnabled)
-    stack.canRedoChanged.connect(redo.setEnabled)
-    stack.undoTextChanged.connect(lambda text: undo.setText(f"&Undo {text}".strip()))
-    stack.redoTextChanged.connect(lambda text: redo.setText(f"&Redo {text}".strip()))
+
+    def follow_history() -> None:
+        undo_text, redo_text = window.annotations.undo_texts()
+        undo.setEnabled(undo_text is not None)
+        redo.setEnabled(redo_text is not None)
+        undo.setText(f"&Undo {undo_text or ''}".strip())
+        redo.setText(f"&Redo {redo_text or ''}".strip())
+
+    follow_history()
+    window.annotations.history_changed.connect(follow_history)
     menu.addAction(undo)
     menu.addAction(redo)
     menu.addSeparator()

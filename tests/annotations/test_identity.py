@@ -13,7 +13,7 @@ import pytest
 
 from reader.annotations import migrations
 from reader.annotations.model import Annotation, annotate
-from reader.annotations.session import (
+from reader.annotations.placement import (
     bring_up_to_date,
     import_file,
     open_annotations,

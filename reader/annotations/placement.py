@@ -1,0 +1,133 @@
+"""A document's annotations placed on its current text: opening, re-anchoring, importing.
+
+Each operation here is one store transaction, shared by the window and the command line. An
+annotation remembers the text its selectors were made on (`Annotation.fingerprint`); opening a
+document lists those made on another text of the same file as *stale*, and `place` with
+`save_placements` (or `bring_up_to_date`, both at once) puts them in the current text, or keeps
+them as orphans of it, in one transaction. Whatever interrupted the last attempt, the next
+opening finds the stale ones again: nothing is ever painted on text it was not anchored to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reader.annotations.anchoring import anchor_all
+from reader.annotations.model import Annotation
+from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
+from reader.annotations.w3c import MAX_IMPORT_BYTES, load_w3c_file
+from reader.document.model import Document
+
+
+@dataclass(frozen=True)
+class OpenedAnnotations:
+    """A document's live annotations, by where they stand against its current text."""
+
+    record: DocumentRecord
+    placed: list[Annotation]
+    """Anchored on this text: shown where their positions say."""
+    orphans: list[Annotation]
+    """Could not be placed in this text: listed, kept, re-attachable."""
+    stale: list[Annotation]
+    """Made on another text of this file: to re-anchor before they can be shown."""
+
+
+def open_annotations(store: AnnotationStore, document: Document) -> OpenedAnnotations:
+    """Find (or make) the store's document for `document` and list its annotations."""
+    record = store.open_document(document.fingerprint, document.title, document.source)
+    return sort_annotations(record, store.annotations(record.id))
+
+
+def sort_annotations(record: DocumentRecord, annotations: list[Annotation]) -> OpenedAnnotations:
+    """Split a document's live annotations into placed, orphans and stale."""
+    current = [a for a in annotations if a.fingerprint == record.fingerprint]
+    return OpenedAnnotations(
+        record,
+        placed=[a for a in current if not a.orphan],
+        orphans=[a for a in current if a.orphan],
+        stale=[a for a in annotations if a.fingerprint != record.fingerprint],
+    )
+
+
+def place(annotations: list[Annotation], document: Document) -> list[Annotation]:
+    """The annotations anchored in `document`'s text: each with new selectors on it, or
+    flagged as an orphan of it (pure: it may run on any thread)."""
+    result = anchor_all(annotations, document.text)
+    fingerprint = document.fingerprint
+    placed = {
+        p.annotation.id: replace(
+            p.annotation, fingerprint=fingerprint, position=p.position, quote=p.quote, orphan=False
+        )
+        for p in result.placed
+    }
+    return [
+        placed.get(a.id) or replace(a, fingerprint=fingerprint, orphan=True) for a in annotations
+    ]
+
+
+def bring_up_to_date(store: AnnotationStore, document: Document) -> OpenedAnnotations:
+    """Open the document's annotations with the stale ones re-anchored on its current text
+    and saved in one transaction (a read-only store is not written to: the placements are
+    only shown). For callers without a thread to spare, such as the command line."""
+    opened = open_annotations(store, document)
+    if not opened.stale:
+        return opened
+    placed = save_placements(store, place(opened.stale, document))
+    everything = [*opened.placed, *opened.orphans, *placed]
+    everything.sort(key=lambda a: (a.start, a.created, a.id))
+    return sort_annotations(opened.record, everything)
+
+
+def save_placements(store: AnnotationStore, placed: list[Annotation]) -> list[Annotation]:
+    """Save the result of `place` in one transaction (unless the store is read-only)."""
+    if not store.read_only and placed:
+        store.relocate(placed)
+    return placed
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """How an import went, for the user."""
+
+    count: ImportCount
+    moved: int
+    """Of the annotations added or updated: placed by their quote, not their position."""
+    unplaced: int
+    """Of the annotations added or updated: kept as orphans, their text not found."""
+
+    def summary(self) -> str:
+        """One sentence, as the window and the command line say it."""
+        c = self.count
+        parts = [f"{c.added} new", f"{c.updated} updated", f"{c.unchanged} already present"]
+        if c.kept:
+            parts.append(f"{c.kept} kept (local is newer)")
+        if self.moved:
+            parts.append(f"{self.moved} placed by their quote")
+        if self.unplaced:
+            parts.append(f"{self.unplaced} could not be placed")
+        return "imported " + ", ".join(parts)
+
+
+def import_file(store: AnnotationStore, document: Document, path: Path) -> ImportReport:
+    """Import a W3C JSON-LD file into `document`'s annotations, all in one transaction.
+
+    The file is read and checked completely, and every annotation anchored in this text (its
+    position where it still fits, else by its quote, else an orphan) before the store sees any
+    of it, so an interruption leaves all of it or none, and never an annotation on the wrong
+    text. Raises ImportFormatError, StoreError or OSError; nothing was imported then.
+    """
+    record = open_annotations(store, document).record
+    incoming = [
+        replace(a, document_id=record.id)
+        for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
+    ]
+    placed = place(incoming, document)
+    count = store.import_annotations(placed)
+    changed = set(count.changed_ids)
+    was = {a.id: a for a in incoming}
+    moved = sum(
+        1 for a in placed if a.id in changed and not a.orphan and a.position != was[a.id].position
+    )
+    unplaced = sum(1 for a in placed if a.id in changed and a.orphan)
+    return ImportReport(count, moved, unplaced)
