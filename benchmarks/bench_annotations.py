@@ -194,7 +194,7 @@ def measure_core(runs: int) -> CoreFigures:
     """Bulk import, store.add and re-anchoring, each run on fresh data directories."""
     from reader.annotations.anchoring import anchor_all
     from reader.annotations.model import Colour, annotate
-    from reader.annotations.session import bring_up_to_date, open_annotations
+    from reader.annotations.placement import bring_up_to_date, open_annotations
     from reader.annotations.store import AnnotationStore
     from reader.document.loader import load_document
 

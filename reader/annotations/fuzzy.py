@@ -95,46 +95,20 @@ def _pattern_masks(pattern: str) -> dict[str, int]:
     return masks
 
 
-def _search_ends(
-    pattern: str, text: str, low: int, high: int, max_errors: int
-) -> Iterator[tuple[int, int]]:
-    """(end, errors) for every end in (low, high] where some substring of text[low:end] is
-    within `max_errors` edits of `pattern` (the pattern may start anywhere)."""
+def _distances(pattern: str, text: str, *, anchored: bool) -> Iterator[int]:
+    """After each character of `text`, the fewest edits turning `pattern` into a substring of
+    the text read so far that ends there: starting anywhere, or (`anchored`) at its start.
+
+    Myers' bit-parallel recurrence: a handful of integer operations per character, the
+    pattern's positions being the bits of Python's unbounded integers.
+    """
     masks = _pattern_masks(pattern)
     length = len(pattern)
     full = (1 << length) - 1
     top = 1 << (length - 1)
+    carry = 1 if anchored else 0  # an anchored start costs an edit per skipped text character
     vertical_plus, vertical_minus, errors = full, 0, length
-    for index in range(low, high):
-        equal = masks.get(text[index], 0)
-        cross = equal | vertical_minus
-        horizontal = (((equal & vertical_plus) + vertical_plus) ^ vertical_plus) | equal
-        horizontal_plus = vertical_minus | (~(horizontal | vertical_plus) & full)
-        horizontal_minus = vertical_plus & horizontal
-        if horizontal_plus & top:
-            errors += 1
-        elif horizontal_minus & top:
-            errors -= 1
-        horizontal_plus = (horizontal_plus << 1) & full
-        horizontal_minus = (horizontal_minus << 1) & full
-        vertical_plus = horizontal_minus | (~(cross | horizontal_plus) & full)
-        vertical_minus = horizontal_plus & cross
-        if errors <= max_errors:
-            yield index + 1, errors
-
-
-def anchored_distance(pattern: str, text: str) -> tuple[int, list[int]]:
-    """The fewest edits turning `pattern` into a prefix of `text` (the empty one included),
-    and every prefix length that attains it."""
-    length = len(pattern)
-    if length == 0:
-        return 0, [0]
-    masks = _pattern_masks(pattern)
-    full = (1 << length) - 1
-    top = 1 << (length - 1)
-    vertical_plus, vertical_minus, errors = full, 0, length
-    best, lengths = length, [0]
-    for index, character in enumerate(text):
+    for character in text:
         equal = masks.get(character, 0)
         cross = equal | vertical_minus
         horizontal = (((equal & vertical_plus) + vertical_plus) ^ vertical_plus) | equal
@@ -144,12 +118,32 @@ def anchored_distance(pattern: str, text: str) -> tuple[int, list[int]]:
             errors += 1
         elif horizontal_minus & top:
             errors -= 1
-        horizontal_plus = ((horizontal_plus << 1) | 1) & full
+        horizontal_plus = ((horizontal_plus << 1) | carry) & full
         horizontal_minus = (horizontal_minus << 1) & full
         vertical_plus = horizontal_minus | (~(cross | horizontal_plus) & full)
         vertical_minus = horizontal_plus & cross
+        yield errors
+
+
+def _search_ends(
+    pattern: str, text: str, low: int, high: int, max_errors: int
+) -> Iterator[tuple[int, int]]:
+    """(end, errors) for every end in (low, high] where some substring of text[low:end] is
+    within `max_errors` edits of `pattern` (the pattern may start anywhere)."""
+    for end, errors in enumerate(_distances(pattern, text[low:high], anchored=False), low + 1):
+        if errors <= max_errors:
+            yield end, errors
+
+
+def anchored_distance(pattern: str, text: str) -> tuple[int, list[int]]:
+    """The fewest edits turning `pattern` into a prefix of `text` (the empty one included),
+    and every prefix length that attains it."""
+    if not pattern:
+        return 0, [0]
+    best, lengths = len(pattern), [0]
+    for length, errors in enumerate(_distances(pattern, text, anchored=True), 1):
         if errors < best:
-            best, lengths = errors, [index + 1]
+            best, lengths = errors, [length]
         elif errors == best:
-            lengths.append(index + 1)
+            lengths.append(length)
     return best, lengths

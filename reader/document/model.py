@@ -79,20 +79,6 @@ class Document:
         paragraph = self.paragraphs[index]
         return self.text[paragraph.start : paragraph.end]
 
-    def paragraph_at(self, offset: int) -> int:
-        """Index of the paragraph containing canonical `offset` (a separator belongs to the
-        paragraph before it); offsets past the end clamp to the last paragraph."""
-        if not self.paragraphs:
-            raise IndexError("an empty document has no paragraphs")
-        low, high = 0, len(self.paragraphs) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.paragraphs[middle].start <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low
-
     def section_at(self, offset: int) -> Section | None:
         """The section whose heading most recently precedes `offset`, or None in the opening."""
         current: Section | None = None

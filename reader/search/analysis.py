@@ -32,7 +32,7 @@ _SURROGATES_START, _SURROGATES_END = 0xD800, 0xDFFF
 _MAX_SIMPLIFY_STEPS = 4
 
 
-class Folder:
+class TextFolding:
     """Folds text character by character, caching each character's folded form."""
 
     def __init__(self) -> None:
@@ -82,14 +82,14 @@ class Folder:
 
 
 @cache
-def shared_folder() -> Folder:
-    """One folder per process: its cache makes folding a second text almost free."""
-    return Folder()
+def shared_folding() -> TextFolding:
+    """One folding table per process: its cache makes folding a second text almost free."""
+    return TextFolding()
 
 
 def fold(text: str) -> str:
-    """Fold `text` with the shared folder (see `Folder.fold`)."""
-    return shared_folder().fold(text)
+    """Fold `text` with the shared folding table (see `TextFolding.fold`)."""
+    return shared_folding().fold(text)
 
 
 def indexable_fragments(folded: str) -> list[str]:

@@ -436,7 +436,7 @@ def test_a_full_disk_while_building_falls_back_to_the_scan(
 
 def mid_size_text(novel: Document, directory: Path, characters: int = 300_000) -> Path:
     """The opening of the novel: big enough that two builds overlap, small enough to be quick."""
-    end = novel.paragraphs[novel.paragraph_at(characters)].end
+    end = next(p.end for p in novel.paragraphs if p.end >= characters)
     path = directory / "opening.txt"
     path.write_text(novel.text[:end], encoding="utf-8")
     return path
