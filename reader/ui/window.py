@@ -37,7 +37,7 @@ from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
 from reader.document.model import Document, TocEntry
 from reader.paths import AppPaths
 from reader.search.analysis import fold
-from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_settings
+from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, decoded_blob, save_settings
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
@@ -478,15 +478,15 @@ class MainWindow(QMainWindow):
     # -- persistence ----------------------------------------------------------------------------
 
     def _restore_window(self) -> None:
-        geometry, state = self._settings.window_geometry, self._settings.window_state
-        restored = False
-        if geometry:
-            restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
-        if not restored:
+        """Size and panels as last saved; Qt refuses a blob that is not its own (returns
+        False), and then the defaults stand."""
+        geometry = decoded_blob(self._settings.window_geometry)
+        if not geometry or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(1100, 780)
             self.resizeDocks([self.toc_dock], [280], Qt.Orientation.Horizontal)
+        state = decoded_blob(self._settings.window_state)
         if state:
-            self.restoreState(QByteArray(base64.b64decode(state)))
+            self.restoreState(QByteArray(state))
 
     def _remember_position(self) -> None:
         document = self.current_document()
