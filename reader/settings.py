@@ -1,15 +1,27 @@
 """Preferences and reading state, persisted as plain JSON.
 
-Settings are convenience, not precious data: a missing or damaged file means defaults (the
-damaged one is kept aside for inspection), and every save replaces the file atomically so a
-crash mid-write never leaves half a file behind.
+Settings are convenience, not precious data: a missing or damaged file means defaults, and every
+save replaces the file atomically so a crash mid-write never leaves half a file behind. Damage is
+never silent, though: a file that cannot be read, or that holds any value of the wrong shape, is
+kept as ``settings.json.bad`` so the user can see what was dropped.
+
+Paths are kept as Python strings from `os.fsdecode`, so a file name that is not valid UTF-8
+carries lone surrogates (``\\udcff`` for the byte 0xFF). JSON escapes them, which keeps the file
+valid UTF-8 and gives back the very same string, and so the very same file, when read.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+import math
+import os
+import re
+import stat
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +33,11 @@ MIN_FONT_SIZE = 9.0
 MAX_FONT_SIZE = 40.0
 MAX_RECENT_FILES = 10
 MAX_REMEMBERED_POSITIONS = 500
+MAX_SETTINGS_BYTES = 16 * 1024 * 1024
+"""Far beyond any real settings file (500 positions with long paths); a bigger one is damage."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_FieldReader = Callable[["Settings", Any], bool]
+"""Sets one field from a JSON value if it has the right shape; True if taken as it stood."""
 
 
 @dataclass
@@ -64,59 +81,170 @@ class Settings:
         del self.recent_files[MAX_RECENT_FILES:]
 
 
-def load_settings(path: Path) -> Settings:
-    """Read settings; fall back to defaults (keeping the bad file aside) if they are damaged."""
+def decoded_blob(text: str) -> bytes | None:
+    """The bytes of a base64 window blob, or None if `text` is not strict base64."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings; fall back to defaults for whatever is damaged, keeping the file aside."""
+    try:
+        content = _read_regular_file(path)
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError):
-        _set_aside(path)
+    except OSError:
+        _move_aside(path)
         return Settings()
-    if not isinstance(raw, dict):
-        _set_aside(path)
+    try:
+        raw = json.loads(content.decode("utf-8"))
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        _keep_copy(path, content)
         return Settings()
-    return _settings_from_json(raw)
+    settings, clean = _settings_from_json(raw)
+    if not clean:
+        _keep_copy(path, content)
+    return settings
 
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write settings atomically (no fsync: it costs tens of milliseconds on the window's
     thread, and settings are not precious; after a power cut a damaged file is set aside)."""
-    write_atomically(path, json.dumps(asdict(settings), ensure_ascii=False, indent=1))
+    text = json.dumps(asdict(settings), ensure_ascii=False, indent=1)
+    # Lone surrogates (undecodable file-name bytes) can only sit inside JSON strings: write them
+    # as \\udcXX escapes, so the file stays UTF-8 and other text stays readable.
+    write_atomically(path, _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def _settings_from_json(raw: dict[str, Any]) -> Settings:
-    """Take each known field if it has the right shape; ignore anything else."""
-    defaults = Settings()
-    values: dict[str, Any] = {}
-    for spec in fields(Settings):
-        value = raw.get(spec.name, getattr(defaults, spec.name))
-        values[spec.name] = value
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes; OSError for anything but a regular file of sane size (opened without
+    blocking, so a FIFO put in its place cannot hang the start)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_SETTINGS_BYTES:
+            raise OSError(f"{path} is not a settings file")
+        return stream.read(MAX_SETTINGS_BYTES + 1)
+
+
+def _settings_from_json(raw: object) -> tuple[Settings, bool]:
+    """Take each known field if it has the right shape, else its default; also whether every
+    known field was taken as it stood (unknown fields are ignored: a newer version's)."""
     settings = Settings()
-    if values["theme"] in THEMES:
-        settings.theme = values["theme"]
-    if isinstance(values["font_size"], int | float):
-        settings.font_size = min(max(float(values["font_size"]), MIN_FONT_SIZE), MAX_FONT_SIZE)
-    for name in ("window_geometry", "window_state"):
-        if isinstance(values[name], str):
-            setattr(settings, name, values[name])
-    if isinstance(values["toc_visible"], bool):
-        settings.toc_visible = values["toc_visible"]
-    if isinstance(values["recent_files"], list):
-        settings.recent_files = [p for p in values["recent_files"] if isinstance(p, str)][
-            :MAX_RECENT_FILES
-        ]
-    if isinstance(values["positions"], dict):
-        for fingerprint, position in values["positions"].items():
-            if isinstance(position, dict) and isinstance(position.get("offset"), int):
-                path = position.get("path")
-                settings.positions[str(fingerprint)] = ReadingPosition(
-                    max(0, position["offset"]), path if isinstance(path, str) else None
-                )
-    return settings
+    if not isinstance(raw, dict):
+        return settings, False
+    clean = True
+    for name, value in raw.items():
+        reader = _FIELD_READERS.get(name)
+        if reader is not None:
+            clean = reader(settings, value) and clean
+    return settings, clean
 
 
-def _set_aside(path: Path) -> None:
-    """Keep a damaged settings file as ``settings.json.bad`` rather than silently losing it."""
+def _read_theme(settings: Settings, value: Any) -> bool:
+    if isinstance(value, str) and value in THEMES:
+        settings.theme = value
+        return True
+    return False
+
+
+def _read_font_size(settings: Settings, value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        size = float(value)
+    except OverflowError:  # an integer beyond any float
+        return False
+    if not math.isfinite(size):
+        return False
+    settings.font_size = min(max(size, MIN_FONT_SIZE), MAX_FONT_SIZE)
+    return settings.font_size == value
+
+
+def _read_blob(name: str) -> _FieldReader:
+    def read(settings: Settings, value: Any) -> bool:
+        if isinstance(value, str) and decoded_blob(value) is not None:
+            setattr(settings, name, value)
+            return True
+        return False
+
+    return read
+
+
+def _read_toc_visible(settings: Settings, value: Any) -> bool:
+    if isinstance(value, bool):
+        settings.toc_visible = value
+        return True
+    return False
+
+
+def _read_recent_files(settings: Settings, value: Any) -> bool:
+    if not isinstance(value, list):
+        return False
+    usable = list(dict.fromkeys(p for p in value if _usable_path(p)))
+    settings.recent_files = usable[:MAX_RECENT_FILES]
+    return settings.recent_files == value
+
+
+def _read_positions(settings: Settings, value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    clean = True
+    for fingerprint, position in value.items():
+        read = _reading_position(position)
+        if read is None:
+            clean = False
+        else:
+            settings.positions[fingerprint] = read
+    while len(settings.positions) > MAX_REMEMBERED_POSITIONS:  # keep the most recent
+        del settings.positions[next(iter(settings.positions))]
+        clean = False
+    return clean
+
+
+def _reading_position(value: Any) -> ReadingPosition | None:
+    if not isinstance(value, dict) or set(value) - {"offset", "path"}:
+        return None
+    offset, path = value.get("offset"), value.get("path")
+    if type(offset) is not int or offset < 0:
+        return None
+    if path is not None and not _usable_path(path):
+        return None
+    return ReadingPosition(offset, path)
+
+
+def _usable_path(value: Any) -> bool:
+    """A non-empty string that names a file the system can be asked for."""
+    if not isinstance(value, str) or not value or "\x00" in value:
+        return False
+    try:
+        os.fsencode(value)
+    except UnicodeEncodeError:  # a lone surrogate that no file-name byte decodes to
+        return False
+    return True
+
+
+_FIELD_READERS: dict[str, _FieldReader] = {
+    "theme": _read_theme,
+    "font_size": _read_font_size,
+    "window_geometry": _read_blob("window_geometry"),
+    "window_state": _read_blob("window_state"),
+    "toc_visible": _read_toc_visible,
+    "recent_files": _read_recent_files,
+    "positions": _read_positions,
+}
+
+
+def _keep_copy(path: Path, content: bytes) -> None:
+    """Keep the damaged file's bytes as ``settings.json.bad``; the next save replaces the
+    file itself with what could be read from it."""
+    with contextlib.suppress(OSError):
+        path.with_name(path.name + ".bad").write_bytes(content)
+
+
+def _move_aside(path: Path) -> None:
+    """Move a file that could not be read at all (a directory, a FIFO) out of the way."""
     with contextlib.suppress(OSError):
         path.replace(path.with_name(path.name + ".bad"))

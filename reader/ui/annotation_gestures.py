@@ -4,8 +4,6 @@ remove it; hover it to read its note."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu, QToolTip
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QToolTip
 from reader.annotations.model import Annotation, Colour
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.highlight_popup import HighlightPopup
+from reader.ui.plain_text import escaped, rich_tooltip
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
@@ -132,13 +131,9 @@ class AnnotationGestures(QObject):
         if len(note) > NOTE_TOOLTIP_LIMIT:
             note = note[:NOTE_TOOLTIP_LIMIT] + "…"
         tags = "  ".join(f"#{tag}" for tag in annotation.tags)
-        # Escaped and wrapped: a note is the user's text, never markup that could load anything.
-        body = html.escape(note) + (f"<br><i>{html.escape(tags)}</i>" if tags else "")
-        QToolTip.showText(
-            event.globalPos(),
-            f"<p style='white-space:pre-wrap'>{body}</p>",
-            self.view.viewport(),
-        )
+        # Escaped: a note is the user's text, never markup that could load anything.
+        body = escaped(note) + (f"<br><i>{escaped(tags)}</i>" if tags else "")
+        QToolTip.showText(event.globalPos(), rich_tooltip(body), self.view.viewport())
         return True
 
     # -- popup choices ---------------------------------------------------------------------------

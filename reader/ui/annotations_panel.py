@@ -24,11 +24,13 @@ from reader.annotations.model import Annotation, Colour
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.highlight_popup import colour_icon
 from reader.ui.note_editor import NoteEditor
+from reader.ui.plain_text import plain_tooltip
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
 _ANNOTATION_ROLE = Qt.ItemDataRole.UserRole
 ALL = "__all__"
 QUOTE_PREVIEW = 60
+QUOTE_TOOLTIP = 400
 ORPHANS_TITLE = "Could not be placed"
 
 
@@ -207,7 +209,7 @@ class AnnotationsPanel(QWidget):
         item = QTreeWidgetItem(["\n".join(lines)])
         item.setIcon(0, self._icons[annotation.colour])
         item.setData(0, _ANNOTATION_ROLE, annotation)
-        item.setToolTip(0, annotation.quote.exact[:400])
+        item.setToolTip(0, plain_tooltip(annotation.quote.exact[:QUOTE_TOOLTIP]))
         return item
 
     def _groups(self) -> list[QTreeWidgetItem]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,6 +20,10 @@ from PySide6.QtWidgets import (
 
 from reader import __version__
 from reader.paths import AppPaths
+from reader.ui.plain_text import escaped
+
+_MNEMONIC = re.compile(r"&(&?)")
+"""``&x`` marks x as the shortcut letter; ``&&`` is a literal ``&``."""
 
 
 def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
@@ -43,7 +49,8 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
 
 
 def _plain(text: str) -> str:
-    return text.replace("&", "").rstrip("…")
+    """A menu item's text as shown: without its shortcut marker, ``&&`` back to ``&``."""
+    return _MNEMONIC.sub(r"\1", text).rstrip("…")
 
 
 class ShortcutsDialog(QDialog):
@@ -84,9 +91,9 @@ class AboutDialog(QDialog):
             f"<h2>Reader {__version__}</h2>"
             "<p>A calm desktop reader for Chinese texts, with search, highlights and notes. "
             "It works offline and never uses the network.</p>"
-            f"<p><b>Annotations</b> (back this folder up): {_escape(str(paths.data_dir))}<br>"
-            f"<b>Settings</b>: {_escape(str(paths.config_dir))}<br>"
-            f"<b>Search indexes</b> (safe to delete): {_escape(str(paths.cache_dir))}</p>"
+            f"<p><b>Annotations</b> (back this folder up): {escaped(str(paths.data_dir))}<br>"
+            f"<b>Settings</b>: {escaped(str(paths.config_dir))}<br>"
+            f"<b>Search indexes</b> (safe to delete): {escaped(str(paths.cache_dir))}</p>"
             "<p>Licensed under the MIT licence.</p>",
             self,
         )
@@ -98,10 +105,6 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def help_actions(window: QWidget, menu_bar: QMenuBar, paths: AppPaths) -> list[QAction]:

@@ -7,7 +7,9 @@ stays until closed or replaced, and leaves the document readable underneath.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+
+from reader.ui.plain_text import plain_label, readable
 
 
 class MessageBar(QWidget):
@@ -18,9 +20,8 @@ class MessageBar(QWidget):
         self.setObjectName("messageBar")
         self.setAccessibleName("Message")
         self.setAutoFillBackground(True)
-        self._label = QLabel(self)
+        self._label = plain_label(self)
         self._label.setWordWrap(True)
-        self._label.setTextFormat(Qt.TextFormat.PlainText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(self)
         close.setText("✕")
@@ -47,7 +48,7 @@ class MessageBar(QWidget):
         return self._label.text() if self.isVisible() else ""
 
     def _show(self, message: str, background: str, foreground: str) -> None:
-        self._label.setText(message)
+        self._label.setText(readable(message))
         self.setStyleSheet(
             f"#messageBar {{ background: {background}; }} QLabel {{ color: {foreground}; }}"
         )

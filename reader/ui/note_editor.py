@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from reader.annotations.model import Annotation, Colour
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.highlight_popup import colour_icon
+from reader.ui.plain_text import plain_label
 from reader.ui.theme import Theme, highlight_colour
 
 NOTE_SAVE_DELAY_MS = 400
@@ -48,9 +48,8 @@ class NoteEditor(QWidget):
         self.setObjectName("noteEditor")
         self.controller = controller
         self.annotation_id: str | None = None
-        self.quote = QLabel()
+        self.quote = plain_label()
         self.quote.setWordWrap(True)
-        self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setObjectName("noteQuote")
         self.note = _NoteText()
         self.note.setObjectName("noteText")
@@ -61,7 +60,7 @@ class NoteEditor(QWidget):
         self.tags.setObjectName("noteTags")
         self.tags.setAccessibleName("Tags")
         self.tags.setPlaceholderText("Tags, separated by commas")
-        self.state = QLabel()
+        self.state = plain_label()
         self.state.setObjectName("noteState")
         self.state.setAccessibleName("Save state")
         self.colour_buttons: dict[Colour, QToolButton] = {}

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QLineEdit,
     QListView,
     QProgressBar,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.search.results import Hit, SearchResult, Snippet
+from reader.ui.plain_text import plain_label
 
 DEBOUNCE_MS = 250
 MATCH_BACKGROUND = QColor(255, 214, 10, 140)
@@ -246,20 +246,18 @@ class SearchPanel(QWidget):
         self.query_edit.setAccessibleName("Search text")
         self.query_edit.setPlaceholderText('Search: words, "a phrase", -exclude')
         self.query_edit.setClearButtonEnabled(True)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName("Search index progress")
         self.progress.setMaximumHeight(8)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.index_note = QLabel()
+        self.index_note = plain_label()
         self.index_note.setObjectName("searchIndexNote")
         self.index_note.setWordWrap(True)
-        self.index_note.setTextFormat(Qt.TextFormat.PlainText)
         self.index_note.setForegroundRole(self.index_note.foregroundRole().PlaceholderText)
         self.index_note.hide()
         self.model = SearchResultsModel()

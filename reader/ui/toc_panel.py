@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from reader.document.model import TocEntry
+from reader.ui.plain_text import plain_tooltip
 
 _ENTRY_ROLE = Qt.ItemDataRole.UserRole
 INDENT_PER_LEVEL = "    "
@@ -42,7 +43,7 @@ class TocPanel(QListWidget):
         for entry in entries:
             item = QListWidgetItem(INDENT_PER_LEVEL * (entry.level - 1) + entry.title)
             item.setData(_ENTRY_ROLE, entry)
-            item.setToolTip(entry.title)
+            item.setToolTip(plain_tooltip(entry.title))
             if entry.is_opening:
                 font = item.font()
                 font.setItalic(True)

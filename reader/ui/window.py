@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
@@ -38,13 +37,14 @@ from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
 from reader.document.model import Document, TocEntry
 from reader.paths import AppPaths
 from reader.search.analysis import fold
-from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, save_settings
+from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, decoded_blob, save_settings
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.history import JumpHistory
 from reader.ui.menus import build_menus
 from reader.ui.message_bar import MessageBar
+from reader.ui.plain_text import menu_text, plain_label, plain_tooltip, readable, window_title
 from reader.ui.reader_view import ReaderView
 from reader.ui.search_controller import SearchController
 from reader.ui.search_panel import SearchPanel
@@ -118,9 +118,9 @@ class MainWindow(QMainWindow):
         self._search_prepare_timer = self._timer(SEARCH_PREPARE_DELAY_MS, self._prepare_search)
         self._save_timer = self._timer(SAVE_DELAY_MS, self.save_settings)
 
-        self._section_label = QLabel()
-        self._progress_label = QLabel()
-        self._encoding_label = QLabel()
+        self._section_label = plain_label()  # shows headings, which may look like markup
+        self._progress_label = plain_label()
+        self._encoding_label = plain_label()
         self._busy = QProgressBar()
         self._busy.setRange(0, 0)
         self._busy.setMaximumWidth(120)
@@ -188,7 +188,8 @@ class MainWindow(QMainWindow):
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
         for recent in self._settings.recent_files:
-            action = self.recent_menu.addAction(recent)
+            action = self.recent_menu.addAction(menu_text(recent))
+            action.setToolTip(plain_tooltip(recent))
             action.triggered.connect(lambda _checked=False, p=recent: self.open_path(Path(p)))
         self.recent_menu.setEnabled(bool(self._settings.recent_files))
 
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _start_loading(self, path: Path, encoding: str | None, title: str | None) -> None:
         self._busy.show()
-        self.statusBar().showMessage(f"Opening {path.name}…")
+        self.statusBar().showMessage(f"Opening {readable(path.name)}…")
         self.loader.load(path, encoding, title)
 
     def _on_loaded(self, document: Document) -> None:
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
         self.annotations.document_opened(document)
         self.toc.set_entries(document.toc())
         self.toc.mark_position(offset)
-        self.setWindowTitle(f"{document.title} — {APP_TITLE}")
+        self.setWindowTitle(window_title(f"{document.title} — {APP_TITLE}"))
         self.view.setFocus()  # the keys scroll the new page straight away
         self._encoding_label.setText(document.encoding.upper())
         if document.source and document.source != bundled_article_path():
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
         if document is None:
             return
         section = document.section_at(offset)
-        self._section_label.setText(section.title if section else document.title)
+        self._section_label.setText(readable(section.title if section else document.title))
         percent = 100 * offset / max(len(document.text), 1)
         self._progress_label.setText(f"{percent:.0f}%")
 
@@ -477,15 +478,15 @@ class MainWindow(QMainWindow):
     # -- persistence ----------------------------------------------------------------------------
 
     def _restore_window(self) -> None:
-        geometry, state = self._settings.window_geometry, self._settings.window_state
-        restored = False
-        if geometry:
-            restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
-        if not restored:
+        """Size and panels as last saved; Qt refuses a blob that is not its own (returns
+        False), and then the defaults stand."""
+        geometry = decoded_blob(self._settings.window_geometry)
+        if not geometry or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(1100, 780)
             self.resizeDocks([self.toc_dock], [280], Qt.Orientation.Horizontal)
+        state = decoded_blob(self._settings.window_state)
         if state:
-            self.restoreState(QByteArray(base64.b64decode(state)))
+            self.restoreState(QByteArray(state))
 
     def _remember_position(self) -> None:
         document = self.current_document()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from reader.document.errors import DocumentError
 from reader.document.loader import load_document
 from reader.document.model import Document
+from reader.ui.plain_text import readable
 
 
 class LoadSignals(QObject):
@@ -23,7 +24,8 @@ class LoadSignals(QObject):
     loaded = Signal(object, int)
     """The `Document` and the request number it answers."""
     failed = Signal(str, int)
-    """A message for the user and the request number."""
+    """A message for the user and the request number (made `readable` before it is sent: Qt's
+    strings silently drop the lone surrogates of an undecodable file name)."""
 
 
 class _LoadJob(QRunnable):
@@ -35,9 +37,10 @@ class _LoadJob(QRunnable):
         try:
             document = self._load()
         except DocumentError as error:
-            self._signals.failed.emit(str(error), self._request)
+            self._signals.failed.emit(readable(str(error)), self._request)
         except Exception as error:  # a bug must not leave the window waiting forever
-            self._signals.failed.emit(f"The file could not be opened: {error!r}", self._request)
+            message = f"The file could not be opened: {error!r}"
+            self._signals.failed.emit(readable(message), self._request)
         else:
             self._signals.loaded.emit(document, self._request)
 
