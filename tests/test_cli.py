@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reader import __version__
 from reader.cli import EXIT_ERROR, EXIT_OK, run
 from reader.document.loader import load_document
@@ -86,3 +88,21 @@ def test_an_unknown_encoding_is_an_error() -> None:
     status, _out, err = run_cli("toc", "--encoding", "klingon")
     assert status == EXIT_ERROR
     assert "klingon" in err
+
+
+# --- forced encodings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [(b"+2AA-", "utf-7"), (b"\\ud800", "unicode_escape"), (b"6869", "hex"), (b"x", "zlib")],
+)
+def test_an_encoding_that_gives_no_valid_text_is_a_clear_refusal(
+    tmp_path: Path, data: bytes, encoding: str
+) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+    status, out, err = run_cli("toc", str(path), "--encoding", encoding)
+    assert (status, out) == (EXIT_ERROR, "")
+    assert err.startswith("reader: ") and err.count("\n") == 1
+    assert "Traceback" not in err
