@@ -17,6 +17,7 @@ from reader.annotations.store import AnnotationStore, StoreError
 from reader.annotations.transfer import export_to, import_from, placed_and_orphans, render
 from reader.annotations.versions import bring_forward
 from reader.annotations.w3c import ImportFormatError
+from reader.atomic import NotARegularFileError
 from reader.document.model import Document
 from reader.paths import AppPaths
 from reader.search.analysis import fold
@@ -63,7 +64,13 @@ def add_commands(
     export_parser = commands.add_parser("export", help="export the document's annotations")
     add_path(export_parser)
     export_parser.add_argument("--format", required=True, choices=["markdown", "w3c"])
-    export_parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+    export_parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE, replacing it whole (a regular file, or a symlink to one; "
+        "default or '-': standard output)",
+    )
 
     import_parser = commands.add_parser("import", help="import W3C JSON-LD annotations")
     import_parser.add_argument("file", metavar="FILE")
@@ -198,11 +205,16 @@ def _export(
 ) -> int:
     placed, orphans = placed_and_orphans(store, document)
     content = render(document, placed, orphans, arguments.format)
-    if not arguments.output:
+    if arguments.output in (None, "", "-"):
         streams.out.write(content if content.endswith("\n") else content + "\n")
         return EXIT_OK
     try:
         export_to(Path(arguments.output), content)
+    except NotARegularFileError as error:
+        raise CommandError(
+            f"{arguments.output} cannot be written: {error.strerror}. "
+            "To write to standard output, leave out -o (or use -o -)."
+        ) from None
     except OSError as error:
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
     count = len(placed) + len(orphans)

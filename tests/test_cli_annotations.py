@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -754,3 +755,51 @@ def test_editing_a_copy_does_not_take_the_originals_annotations(
     copy.write_text("新的一行\n" + article_path.read_text(encoding="utf-8"), encoding="utf-8")
     assert len(listing(str(copy))) == 1
     assert listing() == [on_bundled]
+
+
+# --- export -o: only regular files are replaced --------------------------------------------------
+
+
+def test_export_dash_o_dash_writes_to_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotate("--quote", "哈爾濱")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli("export", "--format", "markdown", "-o", "-")
+    assert (status, err) == (EXIT_OK, "")
+    assert out == run_cli("export", "--format", "markdown")[1]
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / "notes.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    status, _out, _err = run_cli("export", "--format", "markdown", "-o", str(link))
+    assert status == EXIT_OK
+    assert link.is_symlink() and "哈爾濱" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink-to-dev-null", "socket"])
+def test_export_refuses_to_replace_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / "out"
+    with contextlib.ExitStack() as stack:
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "folder":
+            target.mkdir()
+        elif kind == "symlink-to-dev-null":
+            target.symlink_to("/dev/null")
+        else:
+            server = stack.enter_context(socket.socket(socket.AF_UNIX))
+            server.bind(str(target))
+        before = os.lstat(target)
+        status, out, err = run_cli("export", "--format", "w3c", "-o", str(target))
+        after = os.lstat(target)
+    assert (status, out) == (EXIT_ERROR, "")
+    assert err.startswith(f"reader: {target} cannot be written: it is a ")
+    assert "not a regular file" in err and "leave out -o" in err
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
