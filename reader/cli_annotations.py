@@ -7,7 +7,6 @@ own transaction, and the window shows the change within a second).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -18,11 +17,13 @@ from reader.annotations.transfer import export_to, import_from, placed_and_orpha
 from reader.annotations.versions import bring_forward
 from reader.annotations.w3c import ImportFormatError
 from reader.atomic import NotARegularFileError
+from reader.cli_output import dump_json, message, printable
 from reader.document.model import Document
 from reader.paths import AppPaths
 from reader.search.analysis import fold
 
 EXIT_OK, EXIT_ERROR = 0, 2
+NOTE_CONTINUATION = "\n    "  # a note's own line breaks continue its indented block
 
 
 class Streams(NamedTuple):
@@ -93,11 +94,11 @@ def run_annotation_command(
     try:
         store = open_store()
     except StoreError as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
         return EXIT_ERROR
     try:
-        for message in store.report.messages:
-            print(f"reader: {message}", file=stderr)
+        for report in store.report.messages:
+            print(message(report), file=stderr)
         bring_forward_quietly(store, document)
         handler = {
             "annotate": _annotate,
@@ -107,7 +108,7 @@ def run_annotation_command(
         }[command]
         return handler(store, arguments, document, Streams(stdout, stderr))
     except (StoreError, CommandError) as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
         return EXIT_ERROR
     finally:
         store.close()
@@ -176,8 +177,7 @@ def _annotate(
         tuple(arguments.tag),
     )
     stored = store.add(fresh)
-    json.dump(annotation_json(stored), streams.out, ensure_ascii=False, indent=2)
-    streams.out.write("\n")
+    dump_json(annotation_json(stored), streams.out)
     return EXIT_OK
 
 
@@ -187,15 +187,15 @@ def _list(
     placed, orphans = placed_and_orphans(store, document)
     rows = [annotation_json(a) for a in placed] + [annotation_json(a, True) for a in orphans]
     if arguments.json:
-        json.dump(rows, streams.out, ensure_ascii=False, indent=2)
-        streams.out.write("\n")
+        dump_json(rows, streams.out)
         return EXIT_OK
     for row in rows:
         where = "not placed" if row["orphan"] else f"{row['start']}-{row['end']}"
-        tags = " ".join(f"#{t}" for t in row["tags"])  # type: ignore[attr-defined]
-        print(f"[{row['color']}] {where}  “{row['quote']}”  {tags}".rstrip(), file=streams.out)
+        tags = " ".join(f"#{printable(t)}" for t in row["tags"])  # type: ignore[attr-defined]
+        quote = printable(str(row["quote"]))
+        print(f"[{row['color']}] {where}  “{quote}”  {tags}".rstrip(), file=streams.out)
         if row["note"]:
-            print(f"    {row['note']}", file=streams.out)
+            print(f"    {printable(str(row['note']), newline=NOTE_CONTINUATION)}", file=streams.out)
     print(f"{len(rows)} annotations", file=streams.out)
     return EXIT_OK
 
@@ -218,7 +218,7 @@ def _export(
     except OSError as error:
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
     count = len(placed) + len(orphans)
-    print(f"reader: exported {count} annotations to {arguments.output}", file=streams.err)
+    print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
     return EXIT_OK
 
 

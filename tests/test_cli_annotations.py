@@ -803,3 +803,42 @@ def test_export_refuses_to_replace_what_is_not_a_regular_file(tmp_path: Path, ki
     assert err.startswith(f"reader: {target} cannot be written: it is a ")
     assert "not a regular file" in err and "leave out -o" in err
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+# --- hostile notes and tags, undecodable file names ----------------------------------------------
+
+ACTIVE = ("\x1b", "\x07", "\x9b", "\x7f", "\r", "\u202e", "\u2066")
+
+
+def test_the_listing_shows_hostile_notes_and_tags_as_visible_escapes() -> None:
+    annotate(
+        "--quote", "哈爾濱", "--note", "第一行\n\x1b[2J第二行\r\x9b\u202e", "--tag", "t\x07\u2066"
+    )
+    status, out, err = run_cli("annotations")
+    assert (status, err) == (EXIT_OK, "")
+    assert not [char for char in ACTIVE if char in out], repr(out)
+    lines = out.splitlines()
+    assert lines[0].endswith("“哈爾濱”  #t\\x07\\u2066")
+    assert lines[1:4] == ["    第一行", "    \\x1b[2J第二行\\x0d\\x9b\\u202e", "1 annotations"]
+
+
+def test_the_json_listing_escapes_c1_and_bidi_and_keeps_the_note() -> None:
+    note = "第一行\n\x1b[2J第二行\r\x9b\u202e"
+    annotate("--quote", "哈爾濱", "--note", note)
+    status, out, _err = run_cli("annotations", "--json")
+    assert status == EXIT_OK
+    assert not [char for char in ACTIVE if char in out], repr(out)
+    assert json.loads(out)[0]["note"] == note
+
+
+def test_export_and_import_name_an_undecodable_file_readably(tmp_path: Path) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / os.fsdecode(b"notes\xff.jsonld")
+    status, _out, err = run_cli("export", "--format", "w3c", "-o", str(target))
+    assert status == EXIT_OK and target.exists()
+    assert err == f"reader: exported 1 annotations to {tmp_path}/notes\\xff.jsonld\n"
+    missing = tmp_path / os.fsdecode(b"gone\xff.jsonld")
+    status, _out, err = run_cli("import", str(missing))
+    assert status == EXIT_ERROR
+    err.encode("utf-8")
+    assert f"{tmp_path}/gone\\xff.jsonld" in err
