@@ -1,12 +1,16 @@
 """The command-line subcommands: ask the reader things without opening a window.
 
-Exit status: 0 success, 1 nothing found (for queries), 2 error (bad input, unreadable file).
+Exit status: 0 success, 1 nothing found (for queries), 2 error (bad input, unreadable file),
+141 when standard output was closed before everything was written (``reader toc BOOK | head``):
+the command stops quietly, and 141 (128 + SIGPIPE) is what a shell reports for any tool a
+closed pipe stops, so ``set -o pipefail`` scripts see it as they would from ``cat``.
 Messages for people go to stderr; data goes to stdout, as JSON with ``--json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +31,7 @@ from reader.search.searcher import DocumentSearcher
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141
 
 COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
 ANNOTATION_COMMANDS = ("annotate", "annotations", "export", "import")
@@ -96,6 +101,21 @@ def run(argv: Sequence[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.s
     except DocumentError as error:
         print(message(str(error)), file=stderr)
         return EXIT_ERROR
+
+
+def run_in_shell(argv: Sequence[str]) -> int:
+    """`run` on the process's own streams, ending quietly when the reader of its output goes
+    away (the standard recipe: no traceback, nothing more written, status 141)."""
+    try:
+        status = run(argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()  # here, so a buffered tail fails inside the try and not at exit
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; pointing it at /dev/null keeps that quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    return status
 
 
 def run_toc(arguments: argparse.Namespace, stdout: TextIO, _stderr: TextIO) -> int:

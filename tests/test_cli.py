@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import EXIT_ERROR, EXIT_OK, run
+from reader.cli import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_OK, run
 from reader.document.loader import load_document
 
 
@@ -199,3 +199,50 @@ def test_the_installed_command_prints_an_undecodable_name_on_a_strict_utf8_stdou
     )
     assert (result.returncode, result.stderr) == (EXIT_OK, b"")
     assert result.stdout.startswith(b"bad\\xff  (utf-8, ")
+
+
+# --- output closed early (reader toc BOOK | head) ------------------------------------------------
+
+
+def run_with_stdout_closed(*arguments: str) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed command with a stdout nobody reads: the pipe's read end is closed
+    before the child starts, so its first write fails, as under ``| head -1`` on a long
+    listing, without depending on timing."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *arguments],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["toc"], ["toc", "--json"], ["search", "宝玉"], ["search", "宝玉", "--json"], ["annotations"]],
+    ids=" ".join,
+)
+def test_a_closed_output_ends_the_command_quietly(novel_path: Path, command: list[str]) -> None:
+    result = run_with_stdout_closed(*command[:2], str(novel_path), *command[2:])
+    assert result.stderr == b""
+    assert result.returncode == EXIT_BROKEN_PIPE
+
+
+def test_head_of_a_listing_prints_no_traceback(novel_path: Path) -> None:
+    """The real pipeline, for good measure: whether `head` leaves before or after the whole
+    listing is written, the command says nothing on stderr."""
+    result = subprocess.run(
+        f'"{sys.executable}" -m reader toc "{novel_path}" | head -1',
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert result.stderr == ""
+    assert result.stdout.startswith("红楼梦  (utf-8, ")
