@@ -44,13 +44,12 @@ def write_atomically(path: Path, content: str) -> None:
 def replaceable_target(path: Path) -> Path:
     """The file a write to `path` replaces: `path` itself, or the file its symlinks lead to
     (a dangling link names the file to create). Refuses anything but a regular file."""
-    target = Path(os.path.realpath(path))
     try:
-        mode = target.stat().st_mode
+        mode = path.stat().st_mode  # through every link, /proc's /dev/stdout -> pipe:[...] too
     except FileNotFoundError:
-        return target
+        return Path(os.path.realpath(path))
     if stat.S_ISREG(mode):
-        return target
+        return Path(os.path.realpath(path))
     strerror = f"it is {_kind(mode)}, not a regular file; choose a file name"
     raise NotARegularFileError(errno.EEXIST, strerror, str(path))
 

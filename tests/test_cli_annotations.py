@@ -842,3 +842,19 @@ def test_export_and_import_name_an_undecodable_file_readably(tmp_path: Path) -> 
     assert status == EXIT_ERROR
     err.encode("utf-8")
     assert f"{tmp_path}/gone\\xff.jsonld" in err
+
+
+def test_export_to_a_link_to_the_commands_own_stdout_pipe_is_refused(tmp_path: Path) -> None:
+    """What ``-o /dev/stdout`` is when stdout is a pipe (a link through /proc to pipe:[...]);
+    the link sits in tmp_path, so even a regression replaces nothing outside the test."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "export", "--format", "w3c", "-o", str(link)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (EXIT_ERROR, "")
+    assert "it is a named pipe (FIFO), not a regular file" in result.stderr
+    assert link.is_symlink() and str(link.readlink()) == "/proc/self/fd/1"
