@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] in cli.COMMANDS:
-        return cli.run(arguments)
+        return cli.run_in_shell(arguments)
     options = build_parser().parse_args(arguments)
     from reader.ui.launch import run_gui  # Qt is loaded only when a window is wanted
 

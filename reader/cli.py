@@ -1,13 +1,16 @@
 """The command-line subcommands: ask the reader things without opening a window.
 
-Exit status: 0 success, 1 nothing found (for queries), 2 error (bad input, unreadable file).
+Exit status: 0 success, 1 nothing found (for queries), 2 error (bad input, unreadable file),
+141 when standard output was closed before everything was written (``reader toc BOOK | head``):
+the command stops quietly, and 141 (128 + SIGPIPE) is what a shell reports for any tool a
+closed pipe stops, so ``set -o pipefail`` scripts see it as they would from ``cat``.
 Messages for people go to stderr; data goes to stdout, as JSON with ``--json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import TextIO
 from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
 from reader.cli_annotations import add_commands as add_annotation_commands
 from reader.cli_annotations import run_annotation_command
+from reader.cli_output import dump_json, message, printable
 from reader.document.errors import DocumentError
 from reader.document.loader import load_document
 from reader.document.model import Document
@@ -27,6 +31,7 @@ from reader.search.searcher import DocumentSearcher
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141
 
 COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
 ANNOTATION_COMMANDS = ("annotate", "annotations", "export", "import")
@@ -94,23 +99,36 @@ def run(argv: Sequence[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.s
         handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = arguments.handler
         return handler(arguments, stdout, stderr)
     except DocumentError as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
         return EXIT_ERROR
+
+
+def run_in_shell(argv: Sequence[str]) -> int:
+    """`run` on the process's own streams, ending quietly when the reader of its output goes
+    away (the standard recipe: no traceback, nothing more written, status 141)."""
+    try:
+        status = run(argv, sys.stdout, sys.stderr)
+        sys.stdout.flush()  # here, so a buffered tail fails inside the try and not at exit
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; pointing it at /dev/null keeps that quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    return status
 
 
 def run_toc(arguments: argparse.Namespace, stdout: TextIO, _stderr: TextIO) -> int:
     """``reader toc``: the document's structure, as text or JSON."""
     document = open_document(arguments.path, arguments.encoding)
     if arguments.json:
-        json.dump(toc_as_json(document), stdout, ensure_ascii=False, indent=2)
-        stdout.write("\n")
+        dump_json(toc_as_json(document), stdout)
         return EXIT_OK
-    print(
-        f"{document.title}  ({document.encoding}, {len(document.text):,} characters)", file=stdout
-    )
+    title = printable(document.title)
+    print(f"{title}  ({document.encoding}, {len(document.text):,} characters)", file=stdout)
     for entry in document.toc():
         indent = "  " * (entry.level - 1)
-        print(f"{entry.start:>9}  {indent}{entry.title}", file=stdout)
+        print(f"{entry.start:>9}  {indent}{printable(entry.title)}", file=stdout)
     return EXIT_OK
 
 
@@ -136,7 +154,7 @@ def run_search(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     try:
         searcher.ensure_index()  # quietly: a second or two once per document, then reused
     except IndexUnavailableError as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
     try:
         result = searcher.search(arguments.query)
     finally:
@@ -145,8 +163,7 @@ def run_search(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
         print("reader: nothing to search: the query has no words to look for.", file=stderr)
     shown = result.hits if arguments.limit == 0 else result.hits[: arguments.limit]
     if arguments.json:
-        json.dump([result.hit_as_json(hit) for hit in shown], stdout, ensure_ascii=False, indent=2)
-        stdout.write("\n")
+        dump_json([result.hit_as_json(hit) for hit in shown], stdout)
     else:
         print_hits(result, shown, stdout)
     return EXIT_OK if result.hits else EXIT_NOTHING_FOUND
@@ -163,7 +180,7 @@ def print_hits(result: SearchResult, hits: Sequence[Hit], stdout: TextIO) -> Non
             + "】"
             + snippet.text[snippet.match_end :]
         )
-        print(f"{hit.section}  [{hit.start}-{hit.end}]", file=stdout)
-        print(f"    {marked}", file=stdout)
+        print(f"{printable(hit.section)}  [{hit.start}-{hit.end}]", file=stdout)
+        print(f"    {printable(marked)}", file=stdout)
     more = f", {len(hits)} shown" if len(hits) < len(result.hits) else ""
     print(f"{len(result.hits)} hits in {result.paragraphs} paragraphs{more}", file=stdout)

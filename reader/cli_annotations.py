@@ -7,7 +7,6 @@ own transaction, and the window shows the change within a second).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -17,11 +16,14 @@ from reader.annotations.placement import OpenedAnnotations, bring_up_to_date, im
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.annotations.transfer import export_to, render
 from reader.annotations.w3c import ImportFormatError
+from reader.atomic import NotARegularFileError
+from reader.cli_output import dump_json, message, printable
 from reader.document.model import Document
 from reader.paths import AppPaths
 from reader.search.analysis import fold
 
 EXIT_OK, EXIT_ERROR = 0, 2
+NOTE_CONTINUATION = "\n    "  # a note's own line breaks continue its indented block
 
 
 class Streams(NamedTuple):
@@ -63,7 +65,13 @@ def add_commands(
     export_parser = commands.add_parser("export", help="export the document's annotations")
     add_path(export_parser)
     export_parser.add_argument("--format", required=True, choices=["markdown", "w3c"])
-    export_parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+    export_parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE, replacing it whole (a regular file, or a symlink to one; "
+        "default or '-': standard output)",
+    )
 
     import_parser = commands.add_parser("import", help="import W3C JSON-LD annotations")
     import_parser.add_argument("file", metavar="FILE")
@@ -86,11 +94,11 @@ def run_annotation_command(
     try:
         store = open_store()
     except StoreError as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
         return EXIT_ERROR
     try:
-        for message in store.report.messages:
-            print(f"reader: {message}", file=stderr)
+        for report in store.report.messages:
+            print(message(report), file=stderr)
         handler = {
             "annotate": _annotate,
             "annotations": _list,
@@ -99,7 +107,7 @@ def run_annotation_command(
         }[command]
         return handler(store, arguments, document, Streams(stdout, stderr))
     except (StoreError, CommandError) as error:
-        print(f"reader: {error}", file=stderr)
+        print(message(str(error)), file=stderr)
         return EXIT_ERROR
     finally:
         store.close()
@@ -164,8 +172,7 @@ def _annotate(
         tuple(arguments.tag),
     )
     stored = store.add(fresh)
-    json.dump(annotation_json(stored), streams.out, ensure_ascii=False, indent=2)
-    streams.out.write("\n")
+    dump_json(annotation_json(stored), streams.out)
     return EXIT_OK
 
 
@@ -175,15 +182,15 @@ def _list(
     opened = bring_up_to_date(store, document)
     rows = [annotation_json(a) for a in (*opened.placed, *opened.orphans)]
     if arguments.json:
-        json.dump(rows, streams.out, ensure_ascii=False, indent=2)
-        streams.out.write("\n")
+        dump_json(rows, streams.out)
         return EXIT_OK
     for row in rows:
         where = "not placed" if row["orphan"] else f"{row['start']}-{row['end']}"
-        tags = " ".join(f"#{t}" for t in row["tags"])  # type: ignore[attr-defined]
-        print(f"[{row['color']}] {where}  “{row['quote']}”  {tags}".rstrip(), file=streams.out)
+        tags = " ".join(f"#{printable(t)}" for t in row["tags"])  # type: ignore[attr-defined]
+        quote = printable(str(row["quote"]))
+        print(f"[{row['color']}] {where}  “{quote}”  {tags}".rstrip(), file=streams.out)
         if row["note"]:
-            print(f"    {row['note']}", file=streams.out)
+            print(f"    {printable(str(row['note']), newline=NOTE_CONTINUATION)}", file=streams.out)
     print(f"{len(rows)} annotations", file=streams.out)
     return EXIT_OK
 
@@ -194,15 +201,20 @@ def _export(
     opened: OpenedAnnotations = bring_up_to_date(store, document)
     placed, orphans = opened.placed, opened.orphans
     content = render(document, placed, orphans, arguments.format)
-    if not arguments.output:
+    if arguments.output in (None, "", "-"):
         streams.out.write(content if content.endswith("\n") else content + "\n")
         return EXIT_OK
     try:
         export_to(Path(arguments.output), content)
+    except NotARegularFileError as error:
+        raise CommandError(
+            f"{arguments.output} cannot be written: {error.strerror}. "
+            "To write to standard output, leave out -o (or use -o -)."
+        ) from None
     except OSError as error:
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
     count = len(placed) + len(orphans)
-    print(f"reader: exported {count} annotations to {arguments.output}", file=streams.err)
+    print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -759,3 +760,106 @@ def test_editing_a_copy_does_not_take_the_originals_annotations(
     assert (moved["id"], moved["quote"]) == (on_copy["id"], "哈爾濱")
     assert moved["start"] == on_bundled["start"] + len("新的一行\n")
     assert listing() == [on_bundled]
+
+
+# --- export -o: only regular files are replaced --------------------------------------------------
+
+
+def test_export_dash_o_dash_writes_to_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotate("--quote", "哈爾濱")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli("export", "--format", "markdown", "-o", "-")
+    assert (status, err) == (EXIT_OK, "")
+    assert out == run_cli("export", "--format", "markdown")[1]
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / "notes.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    status, _out, _err = run_cli("export", "--format", "markdown", "-o", str(link))
+    assert status == EXIT_OK
+    assert link.is_symlink() and "哈爾濱" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink-to-dev-null", "socket"])
+def test_export_refuses_to_replace_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / "out"
+    with contextlib.ExitStack() as stack:
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "folder":
+            target.mkdir()
+        elif kind == "symlink-to-dev-null":
+            target.symlink_to("/dev/null")
+        else:
+            server = stack.enter_context(socket.socket(socket.AF_UNIX))
+            server.bind(str(target))
+        before = os.lstat(target)
+        status, out, err = run_cli("export", "--format", "w3c", "-o", str(target))
+        after = os.lstat(target)
+    assert (status, out) == (EXIT_ERROR, "")
+    assert err.startswith(f"reader: {target} cannot be written: it is a ")
+    assert "not a regular file" in err and "leave out -o" in err
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+# --- hostile notes and tags, undecodable file names ----------------------------------------------
+
+ACTIVE = ("\x1b", "\x07", "\x9b", "\x7f", "\r", "\u202e", "\u2066")
+
+
+def test_the_listing_shows_hostile_notes_and_tags_as_visible_escapes() -> None:
+    annotate(
+        "--quote", "哈爾濱", "--note", "第一行\n\x1b[2J第二行\r\x9b\u202e", "--tag", "t\x07\u2066"
+    )
+    status, out, err = run_cli("annotations")
+    assert (status, err) == (EXIT_OK, "")
+    assert not [char for char in ACTIVE if char in out], repr(out)
+    lines = out.splitlines()
+    assert lines[0].endswith("“哈爾濱”  #t\\x07\\u2066")
+    assert lines[1:4] == ["    第一行", "    \\x1b[2J第二行\\x0d\\x9b\\u202e", "1 annotations"]
+
+
+def test_the_json_listing_escapes_c1_and_bidi_and_keeps_the_note() -> None:
+    note = "第一行\n\x1b[2J第二行\r\x9b\u202e"
+    annotate("--quote", "哈爾濱", "--note", note)
+    status, out, _err = run_cli("annotations", "--json")
+    assert status == EXIT_OK
+    assert not [char for char in ACTIVE if char in out], repr(out)
+    assert json.loads(out)[0]["note"] == note
+
+
+def test_export_and_import_name_an_undecodable_file_readably(tmp_path: Path) -> None:
+    annotate("--quote", "哈爾濱")
+    target = tmp_path / os.fsdecode(b"notes\xff.jsonld")
+    status, _out, err = run_cli("export", "--format", "w3c", "-o", str(target))
+    assert status == EXIT_OK and target.exists()
+    assert err == f"reader: exported 1 annotations to {tmp_path}/notes\\xff.jsonld\n"
+    missing = tmp_path / os.fsdecode(b"gone\xff.jsonld")
+    status, _out, err = run_cli("import", str(missing))
+    assert status == EXIT_ERROR
+    err.encode("utf-8")
+    assert f"{tmp_path}/gone\\xff.jsonld" in err
+
+
+def test_export_to_a_link_to_the_commands_own_stdout_pipe_is_refused(tmp_path: Path) -> None:
+    """What ``-o /dev/stdout`` is when stdout is a pipe (a link through /proc to pipe:[...]);
+    the link sits in tmp_path, so even a regression replaces nothing outside the test."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "export", "--format", "w3c", "-o", str(link)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (EXIT_ERROR, "")
+    assert "it is a named pipe (FIFO), not a regular file" in result.stderr
+    assert link.is_symlink() and str(link.readlink()) == "/proc/self/fd/1"

@@ -29,5 +29,6 @@ def render(
 
 
 def export_to(path: Path, content: str) -> None:
-    """Write an export; raises OSError."""
+    """Write an export; raises OSError, `NotARegularFileError` (an OSError) when `path` is a
+    folder, device, FIFO or socket: a symlink is followed and only a regular file replaced."""
     write_atomically(path, content if content.endswith("\n") else content + "\n")

@@ -162,16 +162,44 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
 
 def _decode_forced(data: bytes, encoding: str) -> Decoded:
     """Decode strictly with the user's choice; a leading BOM of that encoding is dropped."""
-    codec = _canonical(encoding)
-    if codec is None:
-        raise UndecodableError(f'"{encoding}" is not a known text encoding.')
+    codec = _text_codec(encoding)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as error:
         raise UndecodableError(_where_it_failed(data, codec, error)) from None
-    except (UnicodeError, LookupError, ValueError):  # "rot13", "undefined", ...
+    except (UnicodeError, LookupError, ValueError):  # "undefined", "idna" on long lines, ...
         raise UndecodableError(f"The file cannot be read as {_label(codec)}.") from None
+    _refuse_lone_surrogates(text, codec)
     return Decoded(text.removeprefix("\ufeff"), codec)
+
+
+def _text_codec(encoding: str) -> str:
+    """The canonical name of `encoding`, refusing unknown names and codecs that do not turn
+    bytes into text (``rot13``, ``hex``, ``base64``, ``zlib`` ...)."""
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):
+        raise UndecodableError(f'"{encoding}" is not a known text encoding.') from None
+    if not info._is_text_encoding:  # the flag str.encode and bytes.decode themselves check
+        raise UndecodableError(
+            f'"{encoding}" is a data transformation, not a character encoding. '
+            "Choose a character encoding such as UTF-8, GB18030 or Big5."
+        )
+    return info.name
+
+
+def _refuse_lone_surrogates(text: str, codec: str) -> None:
+    """Refuse text no file could hold: ``utf-7`` and the ``unicode_escape`` codecs decode
+    escapes such as ``\\ud800`` into lone surrogates, which cannot be stored, searched or
+    printed as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        raise UndecodableError(
+            f"Read as {_label(codec)}, the file is not valid text: character {error.start:,} "
+            f"is a lone surrogate (U+{code:04X}). Choose another encoding."
+        ) from None
 
 
 def _canonical(encoding: str) -> str | None:
@@ -336,6 +364,7 @@ def _decode_detected(data: bytes) -> Decoded:
         raise UndecodableError(UNDECODABLE_MESSAGE)
     try:
         text = data.decode(codec)
+        text.encode("utf-8")  # a detector's guess must give valid text too (see above)
     except (UnicodeError, LookupError):
         raise UndecodableError(UNDECODABLE_MESSAGE) from None
     return Decoded(text.removeprefix("\ufeff"), codec)

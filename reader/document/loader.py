@@ -1,11 +1,13 @@
 """Bytes on disk -> `Document`: the checks, the decoding cascade, cleanup and structure.
 
-The checks come before any byte is read, so that a directory, a device such as ``/dev/zero``
-or a 100 MB dump gets a clear refusal instead of a hang or an out-of-memory.
+The checks come before any byte is read, so that a directory, a device such as ``/dev/zero``,
+a FIFO or a 100 MB dump gets a clear refusal instead of a hang or an out-of-memory.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import stat
 from collections.abc import Sequence
@@ -51,33 +53,78 @@ def load_document(path: Path, encoding: str | None = None, title: str | None = N
 
 
 def read_text_file_bytes(path: Path) -> bytes:
-    """The file's bytes, after refusing what is not a readable regular file of sane size."""
+    """The file's bytes, after refusing what is not a readable regular file of sane size.
+
+    The file is opened first and what was opened is checked (`fstat`), so a path swapped for
+    a FIFO or a device between a check and the open cannot make the reader wait forever: the
+    open itself never blocks (O_NONBLOCK), and only a regular file is ever read.
+    """
+    descriptor = _open_without_blocking(path)
     try:
-        status = path.stat()
+        _refuse_unless_small_regular_file(path, os.fstat(descriptor))
+        os.set_blocking(descriptor, True)  # a regular file: reads are plain reads again
+        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise UnreadableFileError(f"{path} cannot be read: {error.strerror}.") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:  # it grew after the check
+        raise _too_large(path, len(data))
+    return data
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def _open_without_blocking(path: Path) -> int:
+    """A descriptor for `path`; opening a FIFO or a terminal this way neither waits nor
+    makes it our controlling terminal."""
+    try:
+        return os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise FileMissingError(f"{path} does not exist.") from None
     except PermissionError:
         raise UnreadableFileError(f"You do not have permission to open {path}.") from None
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket (or a device with nothing behind it)
+            raise _not_regular(path) from None
         raise UnreadableFileError(f"{path} cannot be opened: {error.strerror}.") from None
+
+
+def _refuse_unless_small_regular_file(path: Path, status: os.stat_result) -> None:
+    """Raise the `DocumentError` that says why `status` is not a file the reader loads."""
     if stat.S_ISDIR(status.st_mode):
         raise NotAFileError(f"{path} is a folder, not a text file.")
     if not stat.S_ISREG(status.st_mode):
-        raise NotAFileError(f"{path} is not a regular file (a device, pipe or socket).")
+        raise _not_regular(path)
     if status.st_size > MAX_FILE_BYTES:
-        size_mb = status.st_size / (1024 * 1024)
-        limit_mb = MAX_FILE_BYTES // (1024 * 1024)
-        raise FileTooLargeError(
-            f"{path.name} is {size_mb:.0f} MB; the reader opens texts up to {limit_mb} MB. "
-            "Split it into volumes to read it here."
-        )
-    try:
-        with path.open("rb") as stream:
-            return stream.read(MAX_FILE_BYTES + 1)
-    except PermissionError:
-        raise UnreadableFileError(f"You do not have permission to read {path}.") from None
-    except OSError as error:
-        raise UnreadableFileError(f"{path} cannot be read: {error.strerror}.") from None
+        raise _too_large(path, status.st_size)
+
+
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    """Up to `limit` bytes: `os.read` may return fewer than asked before the end of a file."""
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(descriptor, min(remaining, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _not_regular(path: Path) -> NotAFileError:
+    return NotAFileError(f"{path} is not a regular file (a device, pipe or socket).")
+
+
+def _too_large(path: Path, size: int) -> FileTooLargeError:
+    size_mb = size / (1024 * 1024)
+    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+    return FileTooLargeError(
+        f"{path.name} is {size_mb:.0f} MB; the reader opens texts up to {limit_mb} MB. "
+        "Split it into volumes to read it here."
+    )
 
 
 def document_from_text(
@@ -130,8 +177,26 @@ def title_from_text(paragraph_texts: Sequence[str], source: Path | None) -> str:
     if match:
         return match.group("title").strip()
     if source is not None:
-        return source.stem
+        return readable_name(source.stem)
     return "Untitled"
 
 
-__all__ = ["DocumentError", "document_from_text", "load_document"]
+def readable_name(name: str) -> str:
+    """`name` as valid text: a file name's undecodable byte (carried by Python as a lone
+    surrogate, U+DC80..U+DCFF) becomes a visible ``\\xff``, any other lone surrogate ``\\ud800``.
+
+    A lone surrogate cannot be encoded as UTF-8, so left in a title it would crash every
+    printer, the store and the exports; U+FFFD would hide which byte it was.
+    """
+    return _LONE_SURROGATE.sub(_escape_surrogate, name)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+__all__ = ["DocumentError", "document_from_text", "load_document", "readable_name"]

@@ -335,3 +335,39 @@ def test_any_bytes_give_strictly_decoded_text_or_a_document_error(data: bytes) -
     except DocumentError:
         return
     assert decoded.text == data.decode(decoded.encoding).removeprefix("\ufeff")
+
+
+# --- forced encodings that do not give valid text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"+2AA-", "utf-7"),
+        (b"\\ud800", "unicode_escape"),
+        (b"\\udcff", "raw_unicode_escape"),
+        (b"\\ud800 and more", "unicode-escape"),
+    ],
+)
+def test_a_forced_encoding_that_yields_lone_surrogates_is_refused(
+    data: bytes, encoding: str
+) -> None:
+    with pytest.raises(UndecodableError, match="not valid text") as refusal:
+        decode(data, encoding)
+    str(refusal.value).encode("utf-8")  # the message itself is printable
+
+
+@pytest.mark.parametrize("name", ["hex", "zlib", "bz2", "uu", "quopri", "rot_13", "base64_codec"])
+def test_a_non_text_codec_is_refused_by_name(name: str) -> None:
+    with pytest.raises(UndecodableError, match="not a character encoding"):
+        decode(b"6869", name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_odd_utf16_data_is_a_clear_refusal(encoding: str) -> None:
+    with pytest.raises(UndecodableError):
+        decode(b"\x00\xd8a\x00b", encoding)
+
+
+def test_a_valid_utf7_text_is_accepted() -> None:
+    assert decode("紅樓夢".encode("utf-7"), "utf-7") == Decoded("紅樓夢", "utf-7")

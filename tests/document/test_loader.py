@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from reader.document import loader
 from reader.document.cleanup import MAX_PARAGRAPH_LENGTH
 from reader.document.errors import (
     BinaryFileError,
@@ -17,7 +22,12 @@ from reader.document.errors import (
     UndecodableError,
     UnreadableFileError,
 )
-from reader.document.loader import MAX_FILE_BYTES, document_from_text, load_document
+from reader.document.loader import (
+    MAX_FILE_BYTES,
+    document_from_text,
+    load_document,
+    read_text_file_bytes,
+)
 from reader.document.model import ParagraphKind
 
 ARTICLE_SECTIONS = [
@@ -152,7 +162,7 @@ def test_a_read_refused_by_the_system_becomes_a_clear_message(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(loader.os, "open", refuse)
     with pytest.raises(UnreadableFileError, match="permission"):
         load_document(path)
 
@@ -200,3 +210,112 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert path.stat().st_size > MAX_FILE_BYTES
     with pytest.raises(FileTooLargeError, match="100 MB"):
         load_document(path)
+
+
+# --- what the path turns out to be when it is opened ------------------------------------------
+
+# Runs `read_text_file_bytes` in a child process, so that a read that blocks (a FIFO with no
+# writer) shows up as a timeout instead of hanging the test run. The child prints what it got.
+# `SwappingPath` turns the path into a FIFO just before the filesystem call number SWAP_AT
+# sees it: a deterministic stand-in for another process swapping the file between a check and
+# the open.
+_READ_IN_CHILD = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    from reader.document.errors import DocumentError
+    from reader.document.loader import read_text_file_bytes
+
+    SWAP_AT = int(sys.argv[2])
+
+    class SwappingPath(type(Path())):
+        uses = 0
+
+        def __fspath__(self):
+            SwappingPath.uses += 1
+            if SwappingPath.uses == SWAP_AT:
+                os.unlink(str(self))
+                os.mkfifo(str(self))
+            return str(self)
+
+    try:
+        data = read_text_file_bytes(SwappingPath(sys.argv[1]))
+    except DocumentError as error:
+        print(f"{type(error).__name__}: {error}")
+    else:
+        print(f"read: {data.decode()}")
+    """
+)
+_HANG = 120  # seconds: only a blocked open or read takes anywhere near this long
+
+
+def read_in_child(path: Path, swap_at: int = 0) -> str:
+    """What `read_text_file_bytes(path)` gives in a child process; fails the test on a hang."""
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", _READ_IN_CHILD, str(path), str(swap_at)],
+            capture_output=True,
+            text=True,
+            timeout=_HANG,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {path} blocked (no answer in {_HANG} s)")
+    return child.stdout.strip()
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert read_in_child(fifo).startswith("NotAFileError: ")
+
+
+@pytest.mark.parametrize("swap_at", [1, 2, 3])
+def test_a_file_swapped_for_a_fifo_is_never_waited_on(tmp_path: Path, swap_at: int) -> None:
+    """Whichever filesystem call the swap comes before, the answer is the file's text or a
+    refusal, never a read that waits for a writer (the old stat-then-open hung at 2)."""
+    path = tmp_path / "chapter.txt"
+    path.write_text("第一回", encoding="utf-8")
+    outcome = read_in_child(path, swap_at)
+    assert outcome == "read: 第一回" or outcome.startswith("NotAFileError: "), outcome
+
+
+def test_a_socket_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(NotAFileError, match="not a regular file"):
+            read_text_file_bytes(path)
+
+
+def test_a_device_is_refused_by_what_was_opened() -> None:
+    with pytest.raises(NotAFileError, match="not a regular file"):
+        read_text_file_bytes(Path("/dev/zero"))
+
+
+def test_a_symlink_to_a_text_file_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("第一回", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert read_text_file_bytes(link) == "第一回".encode()
+    assert load_document(link).text == "第一回"
+
+
+def test_a_symlink_to_a_fifo_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.txt"
+    link.symlink_to(fifo)
+    assert read_in_child(link).startswith("NotAFileError: ")
+
+
+# --- file names that are not valid UTF-8 ------------------------------------------------------
+
+
+def test_a_file_name_with_an_undecodable_byte_gives_a_valid_title(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"bad\xff.txt")
+    path.write_text("正文在此。", encoding="utf-8")
+    document = load_document(path)
+    assert document.title == "bad\\xff"
+    document.title.encode("utf-8")  # strict: no lone surrogate left
