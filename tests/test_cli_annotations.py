@@ -454,14 +454,14 @@ def test_a_50_mb_file_is_refused_quickly_by_its_size(
 def test_a_directory_is_refused(tmp_path: Path, existing: list[Row]) -> None:
     status, _out, err = run_cli("import", str(tmp_path))
     assert status == EXIT_ERROR
-    assert "is not a regular file" in err
+    assert "is a folder" in err
     assert listing() == existing
 
 
 def test_a_missing_import_file_is_refused(tmp_path: Path, existing: list[Row]) -> None:
     status, _out, err = run_cli("import", str(tmp_path / "missing.json"))
     assert status == EXIT_ERROR
-    assert "cannot be read" in err
+    assert "does not exist" in err
     assert listing() == existing
 
 

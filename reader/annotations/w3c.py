@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import stat
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +31,8 @@ from reader.annotations.model import (
     TextQuote,
     normalise_tags,
 )
+from reader.document.errors import DocumentError, FileTooLargeError
+from reader.document.loader import read_text_file_bytes
 from reader.document.model import Document
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -130,17 +131,14 @@ def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, obj
 def load_w3c_file(
     path: Path, document_fingerprint: str | None = None, max_bytes: int = MAX_IMPORT_BYTES
 ) -> list[Annotation]:
-    """`from_w3c` on the file at `path`, refusing a non-file or an oversized one before reading."""
+    """`from_w3c` on the file at `path`, refusing a non-file or an oversized one before reading
+    (opened first and then checked, as documents are: a FIFO swapped in never hangs it)."""
     try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            raise ImportFormatError(f"{path} is not a regular file.")
-        if status.st_size > max_bytes:
-            raise ImportFormatError(_too_large(status.st_size, max_bytes))
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except OSError as error:
-        raise ImportFormatError(f"{path} cannot be read: {error.strerror or error}.") from None
+        data = read_text_file_bytes(path, max_bytes)
+    except FileTooLargeError:
+        raise ImportFormatError(_too_large(path.stat().st_size, max_bytes)) from None
+    except DocumentError as error:
+        raise ImportFormatError(str(error)) from None
     return from_w3c(data, document_fingerprint, max_bytes)
 
 

@@ -52,8 +52,9 @@ def load_document(path: Path, encoding: str | None = None, title: str | None = N
     )
 
 
-def read_text_file_bytes(path: Path) -> bytes:
-    """The file's bytes, after refusing what is not a readable regular file of sane size.
+def read_text_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, after refusing what is not a readable regular file of at most
+    `limit` bytes (FileTooLargeError).
 
     The file is opened first and what was opened is checked (`fstat`), so a path swapped for
     a FIFO or a device between a check and the open cannot make the reader wait forever: the
@@ -61,14 +62,14 @@ def read_text_file_bytes(path: Path) -> bytes:
     """
     descriptor = _open_without_blocking(path)
     try:
-        _refuse_unless_small_regular_file(path, os.fstat(descriptor))
+        _refuse_unless_small_regular_file(path, os.fstat(descriptor), limit)
         os.set_blocking(descriptor, True)  # a regular file: reads are plain reads again
-        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
+        data = _read_at_most(descriptor, limit + 1)
     except OSError as error:
         raise UnreadableFileError(f"{path} cannot be read: {error.strerror}.") from None
     finally:
         os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:  # it grew after the check
+    if len(data) > limit:  # it grew after the check
         raise _too_large(path, len(data))
     return data
 
@@ -91,13 +92,13 @@ def _open_without_blocking(path: Path) -> int:
         raise UnreadableFileError(f"{path} cannot be opened: {error.strerror}.") from None
 
 
-def _refuse_unless_small_regular_file(path: Path, status: os.stat_result) -> None:
+def _refuse_unless_small_regular_file(path: Path, status: os.stat_result, limit: int) -> None:
     """Raise the `DocumentError` that says why `status` is not a file the reader loads."""
     if stat.S_ISDIR(status.st_mode):
         raise NotAFileError(f"{path} is a folder, not a text file.")
     if not stat.S_ISREG(status.st_mode):
         raise _not_regular(path)
-    if status.st_size > MAX_FILE_BYTES:
+    if status.st_size > limit:
         raise _too_large(path, status.st_size)
 
 
