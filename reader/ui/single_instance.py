@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ OpenRequest = Callable[[str | None, str | None], None]
 
 def server_name(data_dir: Path) -> str:
     """A socket name unique to the data directory (two users or two XDG homes never meet)."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:16]
     return f"reader-{digest}"
 
 
