@@ -342,12 +342,14 @@ class GuiProbe:
         """Build the window on `store`, run the phases, and return the event loop's exit code."""
         from PySide6.QtCore import Qt, QTimer
 
-        from reader.paths import AppPaths
-        from reader.ui.launch import build_window, create_application
+        from reader.app.paths import AppPaths
+        from reader.app.services import Services
+        from reader.ui.launch import create_application
+        from reader.ui.window import MainWindow
 
         self.instrument()
         self.app = create_application(sys.argv[:1])
-        self.window = build_window(AppPaths.from_environment(), store)
+        self.window = MainWindow(Services(AppPaths.from_environment(), store=store))
         self.stall_timer = QTimer()
         self.stall_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.stall_timer.setInterval(STALL_TICK_MS)
@@ -549,8 +551,8 @@ class GuiProbe:
 def child_gui(annotations: int, highlights: int) -> None:
     """One window on a fresh data directory holding `annotations` annotations of the novel."""
     from reader.annotations.store import AnnotationStore
+    from reader.app.paths import AppPaths
     from reader.document.loader import load_document
-    from reader.paths import AppPaths
 
     # Both kinds of child load the novel once before the clock starts (to make the annotations).
     document = load_document(NOVEL)

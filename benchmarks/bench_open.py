@@ -147,9 +147,10 @@ def child_start_article() -> None:
     """Start as `reader` with no argument does; print a line once the article is painted."""
     from PySide6.QtCore import QTimer
 
-    import reader.app  # noqa: F401  (the real entry point's imports belong to start-up)
-    from reader.paths import AppPaths
-    from reader.ui.launch import build_window, create_application
+    import reader.app.main  # noqa: F401  (the real entry point's imports belong to start-up)
+    from reader.app.services import Services
+    from reader.ui.launch import create_application
+    from reader.ui.window import MainWindow
 
     timings: dict[str, list[float]] = {}
     state = {"done": False}
@@ -163,7 +164,7 @@ def child_start_article() -> None:
 
     instrument(on_paint, timings)
     app = create_application(sys.argv[:1])
-    window = build_window(AppPaths.from_environment())
+    window = MainWindow(Services.from_environment())
     window.show()
     QTimer.singleShot(0, window.open_bundled_article)
     QTimer.singleShot(int(CHILD_TIMEOUT_S * 1000), lambda: app.exit(3))
@@ -181,8 +182,9 @@ def child_open_novel() -> None:
     """
     from PySide6.QtCore import Qt, QTimer
 
-    from reader.paths import AppPaths
-    from reader.ui.launch import build_window, create_application
+    from reader.app.services import Services
+    from reader.ui.launch import create_application
+    from reader.ui.window import MainWindow
 
     timings: dict[str, list[float]] = {}
     marks: dict[str, float] = {}
@@ -198,7 +200,7 @@ def child_open_novel() -> None:
 
     instrument(on_paint, timings)
     app = create_application(sys.argv[:1])
-    window = build_window(AppPaths.from_environment())
+    window = MainWindow(Services.from_environment())
 
     stall_timer = QTimer()
     stall_timer.setTimerType(Qt.TimerType.PreciseTimer)

@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from reader.app import main
+from reader.app.main import main
 
 if __name__ == "__main__":
     # The search index is built in a spawned child; in a frozen app the child is this same

@@ -32,13 +32,12 @@ def main() -> int:
     from PySide6.QtCore import QTimer
 
     from reader.annotations.model import Colour
-    from reader.paths import AppPaths
-    from reader.ui.launch import build_window, create_application, open_store
+    from reader.app.services import Services
+    from reader.ui.launch import create_application
+    from reader.ui.window import MainWindow
 
     app = create_application(sys.argv[:1])
-    paths = AppPaths.from_environment()
-    store, _messages = open_store(paths)
-    window = build_window(paths, store)
+    window = MainWindow(Services.from_environment())
     window.resize(1440, 880)
     window.show()
     window.open_bundled_article()
@@ -66,8 +65,7 @@ def main() -> int:
 
     QTimer.singleShot(100, stage)
     app.exec()
-    if store is not None:
-        store.close()
+    window.services.close()
     return 0
 
 

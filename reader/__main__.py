@@ -2,7 +2,7 @@
 
 import sys
 
-from reader.app import main
+from reader.app.main import main
 
 if __name__ == "__main__":  # not when a spawned child process re-imports the main module
     sys.exit(main())

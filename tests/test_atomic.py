@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reader.annotations.transfer import export_to
-from reader.atomic import NotARegularFileError, write_atomically
+from reader.app.atomic import NotARegularFileError, write_atomically
 
 
 def test_a_new_path_is_created_with_its_folder(tmp_path: Path) -> None:

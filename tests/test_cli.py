@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_OK, run
+from reader.cli.common import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_OK
+from reader.cli.main import run
 from reader.document.loader import load_document
 
 

@@ -23,14 +23,21 @@ import pytest
 
 from reader.annotations.model import TextPosition, quote_of
 from reader.annotations.store import AnnotationStore
-from reader.cli import EXIT_ERROR, EXIT_OK, open_document, run
+from reader.app.paths import AppPaths
+from reader.app.services import Services
+from reader.cli.common import EXIT_ERROR, EXIT_OK
+from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
-from reader.paths import AppPaths
 
 ROOT = Path(__file__).resolve().parents[1]
 Row = dict[str, object]
 ROW_KEYS = {"id", "quote", "start", "end", "color", "note", "tags", "orphan"}
+
+
+def open_document(path: str | None) -> Document:
+    """A document as the commands open it (the bundled article for None)."""
+    return Services.from_environment().load_document(None if path is None else Path(path))
 
 
 def run_cli(*arguments: str) -> tuple[int, str, str]:

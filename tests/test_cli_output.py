@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from reader.cli_output import dump_json, message, printable
+from reader.cli.output import dump_json, message, printable
 
 # Every character a terminal may act on: C0 but tab, DEL, C1, bidi embeddings/overrides/isolates.
 ACTIVE = (

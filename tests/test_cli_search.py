@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.bundled import bundled_article_path
-from reader.cli import EXIT_ERROR, EXIT_NOTHING_FOUND, EXIT_OK, run
+from reader.app.bundled import bundled_article_path
+from reader.app.paths import AppPaths
+from reader.cli.common import EXIT_ERROR, EXIT_NOTHING_FOUND, EXIT_OK
+from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
-from reader.paths import AppPaths
 from reader.search.analysis import fold
 from reader.search.index import index_directory
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "reader"
-QT_ALLOWED = ("ui/", "app.py")
+QT_ALLOWED = ("ui/",)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -35,11 +35,25 @@ def test_only_the_ui_imports_qt() -> None:
     assert offenders == []
 
 
-def test_the_app_module_loads_qt_only_when_a_window_is_wanted() -> None:
-    tree = ast.parse((PACKAGE / "app.py").read_text(encoding="utf-8"))
+def test_the_entry_point_loads_qt_and_the_command_line_only_when_wanted() -> None:
+    tree = ast.parse((PACKAGE / "app" / "main.py").read_text(encoding="utf-8"))
     top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     names = {getattr(n, "module", None) or n.names[0].name for n in top_level}
-    assert not any(name.startswith(("PySide6", "reader.ui")) for name in names)
+    assert not any(name.startswith(("PySide6", "reader.ui", "reader.cli")) for name in names)
+
+
+def test_the_core_never_imports_the_application_around_it() -> None:
+    """document, search and annotations know nothing of the app, the command line or the UI:
+    the composition root hands them what they need."""
+    offenders = [
+        name
+        for name, path in source_files()
+        if name.startswith(("document/", "search/", "annotations/"))
+        and any(
+            m.startswith(("reader.app", "reader.cli", "reader.ui")) for m in imported_modules(path)
+        )
+    ]
+    assert offenders == []
 
 
 def test_the_core_never_imports_the_ui() -> None:

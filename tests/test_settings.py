@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from reader.settings import (
+from reader.app.settings import (
     DEFAULT_FONT_SIZE,
     MAX_FONT_SIZE,
     MAX_RECENT_FILES,

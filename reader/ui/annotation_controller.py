@@ -17,8 +17,9 @@ from reader.annotations.model import Annotation, Colour
 from reader.annotations.placement import place
 from reader.annotations.session import AnnotationSession, Changes
 from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
-from reader.annotations.transfer import export_to, render
+from reader.annotations.transfer import render
 from reader.annotations.w3c import ImportFormatError
+from reader.app.atomic import write_atomically
 from reader.document.model import Document
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
@@ -245,7 +246,7 @@ class AnnotationController(QObject):
             return False, "Open a document first."
         content = render(self.session.document, self.annotations, self.orphans, kind)
         try:
-            export_to(path, content)
+            write_atomically(path, content)
         except OSError as error:
             return False, f"The annotations could not be written to {path}: {error.strerror}."
         count = len(self.annotations) + len(self.orphans)

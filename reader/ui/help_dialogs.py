@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import __version__
-from reader.paths import AppPaths
+from reader.app.paths import AppPaths
 from reader.ui.plain_text import escaped
 
 _MNEMONIC = re.compile(r"&(&?)")

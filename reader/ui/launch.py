@@ -12,10 +12,8 @@ from PySide6.QtGui import QFontInfo, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from reader import __version__
-from reader.annotations.store import AnnotationStore, StoreError
-from reader.bundled import icon_path
-from reader.paths import AppPaths
-from reader.settings import load_settings
+from reader.app.bundled import icon_path
+from reader.app.services import Services
 from reader.ui.single_instance import SingleInstance
 from reader.ui.window import MainWindow
 
@@ -31,21 +29,6 @@ def create_application(argv: list[str]) -> QApplication:
     app.setStyle("Fusion")  # the only style that follows the theme palettes everywhere
     app.setWindowIcon(QIcon(str(icon_path())))
     return app
-
-
-def open_store(paths: AppPaths) -> tuple[AnnotationStore | None, list[str]]:
-    """The annotation store and what the user should hear about it; None if it cannot be
-    opened at all (the reader still reads)."""
-    try:
-        store = AnnotationStore.open(paths.data_dir)
-    except StoreError as error:
-        return None, [f"Annotations are unavailable: {error}"]
-    return store, list(store.report.messages)
-
-
-def build_window(paths: AppPaths, store: AnnotationStore | None = None) -> MainWindow:
-    """A window wired to the user's settings and annotations."""
-    return MainWindow(paths, load_settings(paths.settings_file), store)
 
 
 SMOKE_TEST_VARIABLE = "READER_SMOKE_TEST"
@@ -68,18 +51,17 @@ def _report_and_quit(window: MainWindow) -> None:
     QTimer.singleShot(0, window.close)
 
 
-def run_gui(path: str | None, encoding: str | None) -> int:
+def run_gui(services: Services, path: str | None, encoding: str | None) -> int:
     """Open the window on `path` (or the bundled article) and run until it closes."""
     app = create_application(sys.argv[:1])
-    paths = AppPaths.from_environment()
-    instance = SingleInstance(paths.data_dir)
+    instance = SingleInstance(services.paths.data_dir)
     if not instance.acquire():
         absolute = str(Path(path).absolute()) if path else None
         if instance.forward(absolute, encoding):
             print("reader: opened in the running window", file=sys.stderr)
             return 0
-    store, messages = open_store(paths)
-    window = build_window(paths, store)
+    window = MainWindow(services)
+    _store, messages = services.annotation_store_if_possible()
     instance.serve(window.open_request)
     window.show()
     for message in messages:
@@ -92,5 +74,4 @@ def run_gui(path: str | None, encoding: str | None) -> int:
         return app.exec()
     finally:
         instance.release()
-        if store is not None:
-            store.close()
+        services.close()

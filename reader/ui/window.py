@@ -32,12 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from reader.annotations.model import Annotation
-from reader.annotations.store import AnnotationStore
-from reader.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
+from reader.app.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
+from reader.app.services import Services
+from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, decoded_blob, save_settings
 from reader.document.model import Document, TocEntry
-from reader.paths import AppPaths
 from reader.search.analysis import fold
-from reader.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings, decoded_blob, save_settings
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
@@ -66,14 +65,15 @@ TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 class MainWindow(QMainWindow):
     """One reading window."""
 
-    def __init__(
-        self, paths: AppPaths, settings: Settings, store: AnnotationStore | None = None
-    ) -> None:
+    def __init__(self, services: Services) -> None:
+        """A window on the reader's `services` (the composition root builds them once)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.paths, self._settings = paths, settings
+        self.services = services
+        self.paths, self._settings = services.paths, services.settings
+        store, _messages = services.annotation_store_if_possible()
 
         self.message_bar = MessageBar()
         self.view = ReaderView()
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("Search", "searchDock", self.search_panel, RIGHT)
         self.search_dock.hide()
         self.search = SearchController(
-            self.view, self.search_panel, SearchSession(paths.cache_dir, self), self
+            self.view, self.search_panel, SearchSession(self.paths.cache_dir, self), self
         )
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
 

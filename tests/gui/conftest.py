@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from reader.paths import AppPaths
-from reader.settings import load_settings
+from reader.app.paths import AppPaths
+from reader.app.services import Services
 from reader.ui.window import MainWindow
 
 MakeWindow = Callable[[], MainWindow]
@@ -33,7 +33,7 @@ def make_window(qtbot: QtBot, app_paths: AppPaths) -> MakeWindow:
     """Build windows as the app does, reading the settings from disk each time."""
 
     def make() -> MainWindow:
-        window = MainWindow(app_paths, load_settings(app_paths.settings_file))
+        window = MainWindow(Services(app_paths))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

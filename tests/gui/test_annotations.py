@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from reader.annotations.model import Colour, annotate
 from reader.annotations.store import AnnotationStore
-from reader.paths import AppPaths
-from reader.settings import load_settings
+from reader.app.paths import AppPaths
+from reader.app.services import Services
 from reader.ui.single_instance import SingleInstance
 from reader.ui.theme import THEMES, highlight_colour
 from reader.ui.window import MainWindow
@@ -32,7 +32,7 @@ def store(app_paths: AppPaths) -> AnnotationStore:
 
 
 def make(qtbot: QtBot, app_paths: AppPaths, store: AnnotationStore | None) -> MainWindow:
-    window = MainWindow(app_paths, load_settings(app_paths.settings_file), store)
+    window = MainWindow(Services(app_paths, store=store))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

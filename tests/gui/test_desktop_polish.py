@@ -83,7 +83,7 @@ def test_every_control_has_a_name_a_screen_reader_can_announce(
 def test_the_application_has_its_icon(qtbot: QtBot) -> None:
     from PySide6.QtGui import QIcon
 
-    from reader.bundled import icon_path
+    from reader.app.bundled import icon_path
 
     icon = QIcon(str(icon_path()))
     assert not icon.isNull()

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from reader.annotations.store import AnnotationStore
-from reader.paths import AppPaths
-from reader.settings import load_settings
+from reader.app.paths import AppPaths
+from reader.app.services import Services
 from reader.ui.help_dialogs import AboutDialog, shortcut_rows
 from reader.ui.window import MainWindow
 
@@ -112,7 +112,7 @@ def hostile_window(
     """A window showing a hostile document from a hostile file name, with a hostile note."""
     path = tmp_path / "a&b <b>x.txt"
     path.write_text(hostile_text(bait), encoding="utf-8")
-    window = MainWindow(app_paths, load_settings(app_paths.settings_file), store)
+    window = MainWindow(Services(app_paths, store=store))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -18,8 +18,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from reader.paths import AppPaths
-from reader.settings import DEFAULT_FONT_SIZE, load_settings
+from reader.app.paths import AppPaths
+from reader.app.settings import DEFAULT_FONT_SIZE, load_settings
 from reader.ui.theme import THEMES
 from reader.ui.window import MainWindow
 

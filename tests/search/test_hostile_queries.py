@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from reader.cli import EXIT_NOTHING_FOUND, run
+from reader.cli.common import EXIT_NOTHING_FOUND
+from reader.cli.main import run
 from reader.document.model import Document
 from reader.search.analysis import fold
 from reader.search.results import Method

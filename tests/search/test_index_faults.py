@@ -23,10 +23,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from reader.cli import EXIT_OK, run
+from reader.app.paths import AppPaths
+from reader.cli.common import EXIT_OK
+from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
-from reader.paths import AppPaths
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.folded import FoldedDocument
 from reader.search.index import (

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.atomic import write_atomically
+from reader.app.atomic import write_atomically
 
 THEMES = ("light", "sepia", "dark")
 DEFAULT_FONT_SIZE = 15.0

@@ -1,7 +1,8 @@
 """The annotation subcommands: annotate, annotations, export and import.
 
-They use the same store as the window (another process may have it open: every write is its
-own transaction, and the window shows the change within a second).
+They use the same store as the window, through the same `AnnotationSession` (another process
+may have it open: every write is its own transaction, and the window shows the change within a
+second).
 """
 
 from __future__ import annotations
@@ -9,39 +10,24 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, TextIO
 
-from reader.annotations.model import Annotation, Colour, annotate
-from reader.annotations.placement import OpenedAnnotations, bring_up_to_date, import_file
-from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.transfer import export_to, render
+from reader.annotations.model import Annotation, Colour
+from reader.annotations.session import AnnotationSession, open_session
+from reader.annotations.transfer import render
 from reader.annotations.w3c import ImportFormatError
-from reader.atomic import NotARegularFileError
-from reader.cli_output import dump_json, message, printable
+from reader.app.atomic import NotARegularFileError, write_atomically
+from reader.app.services import Services
+from reader.cli.common import EXIT_OK, CommandError, Streams, add_document_arguments, document_of
+from reader.cli.output import dump_json, message, printable
 from reader.document.model import Document
-from reader.paths import AppPaths
 from reader.search.analysis import fold
 
-EXIT_OK, EXIT_ERROR = 0, 2
 NOTE_CONTINUATION = "\n    "  # a note's own line breaks continue its indented block
 
 
-class Streams(NamedTuple):
-    """Where a command writes: data to `out`, messages for people to `err`."""
-
-    out: TextIO
-    err: TextIO
-
-
-class CommandError(Exception):
-    """A user mistake in a command; the message says what to do instead."""
-
-
-def add_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    add_path: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the annotation subcommands on the main parser."""
+    add_path = add_document_arguments
     annotate_parser = commands.add_parser("annotate", help="highlight a passage")
     add_path(annotate_parser)
     annotate_parser.add_argument("--quote", required=True, help="the text to highlight")
@@ -57,10 +43,12 @@ def add_commands(
     )
     annotate_parser.add_argument("--note", default="", help="a note on the highlight")
     annotate_parser.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    annotate_parser.set_defaults(handler=with_session(_annotate))
 
     list_parser = commands.add_parser("annotations", help="list the document's annotations")
     add_path(list_parser)
     list_parser.add_argument("--json", action="store_true", help="print a JSON list")
+    list_parser.set_defaults(handler=with_session(_list))
 
     export_parser = commands.add_parser("export", help="export the document's annotations")
     add_path(export_parser)
@@ -72,45 +60,29 @@ def add_commands(
         help="write to FILE, replacing it whole (a regular file, or a symlink to one; "
         "default or '-': standard output)",
     )
+    export_parser.set_defaults(handler=with_session(_export))
 
     import_parser = commands.add_parser("import", help="import W3C JSON-LD annotations")
     import_parser.add_argument("file", metavar="FILE")
     add_path(import_parser)
+    import_parser.set_defaults(handler=with_session(_import))
 
 
-def open_store() -> AnnotationStore:
-    """The user's annotation store."""
-    return AnnotationStore.open(AppPaths.from_environment().data_dir)
+Command = Callable[[AnnotationSession, argparse.Namespace, Streams], int]
 
 
-def run_annotation_command(
-    command: str,
-    arguments: argparse.Namespace,
-    document: Document,
-    stdout: TextIO,
-    stderr: TextIO,
-) -> int:
-    """Run one annotation subcommand on `document`."""
-    try:
-        store = open_store()
-    except StoreError as error:
-        print(message(str(error)), file=stderr)
-        return EXIT_ERROR
-    try:
+def with_session(command: Command) -> Callable[[argparse.Namespace, Services, Streams], int]:
+    """A handler that opens the document's annotation session (stale annotations re-anchored)
+    and runs `command` on it, after telling the user what opening the store repaired."""
+
+    def handler(arguments: argparse.Namespace, services: Services, streams: Streams) -> int:
+        document = document_of(arguments, services)
+        store = services.annotation_store()
         for report in store.report.messages:
-            print(message(report), file=stderr)
-        handler = {
-            "annotate": _annotate,
-            "annotations": _list,
-            "export": _export,
-            "import": _import,
-        }[command]
-        return handler(store, arguments, document, Streams(stdout, stderr))
-    except (StoreError, CommandError) as error:
-        print(message(str(error)), file=stderr)
-        return EXIT_ERROR
-    finally:
-        store.close()
+            print(message(report), file=streams.err)
+        return command(open_session(store, document), arguments, streams)
+
+    return handler
 
 
 def annotation_json(annotation: Annotation) -> dict[str, object]:
@@ -156,31 +128,16 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return starts
 
 
-def _annotate(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
-) -> int:
-    start, end = find_quote(document, arguments.quote, arguments.occurrence)
-    record = bring_up_to_date(store, document).record
-    fresh = annotate(
-        document.text,
-        record.id,
-        document.fingerprint,
-        start,
-        end,
-        Colour(arguments.colour),
-        arguments.note,
-        tuple(arguments.tag),
-    )
-    stored = store.add(fresh)
+def _annotate(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
+    start, end = find_quote(session.document, arguments.quote, arguments.occurrence)
+    colour, note, tags = Colour(arguments.colour), arguments.note, tuple(arguments.tag)
+    stored, _changes = session.highlight(start, end, colour, note, tags)
     dump_json(annotation_json(stored), streams.out)
     return EXIT_OK
 
 
-def _list(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
-) -> int:
-    opened = bring_up_to_date(store, document)
-    rows = [annotation_json(a) for a in (*opened.placed, *opened.orphans)]
+def _list(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
+    rows = [annotation_json(a) for a in (*session.placed, *session.orphans)]
     if arguments.json:
         dump_json(rows, streams.out)
         return EXIT_OK
@@ -195,17 +152,13 @@ def _list(
     return EXIT_OK
 
 
-def _export(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
-) -> int:
-    opened: OpenedAnnotations = bring_up_to_date(store, document)
-    placed, orphans = opened.placed, opened.orphans
-    content = render(document, placed, orphans, arguments.format)
+def _export(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
+    content = render(session.document, session.placed, session.orphans, arguments.format)
     if arguments.output in (None, "", "-"):
-        streams.out.write(content if content.endswith("\n") else content + "\n")
+        streams.out.write(content)
         return EXIT_OK
     try:
-        export_to(Path(arguments.output), content)
+        write_atomically(Path(arguments.output), content)
     except NotARegularFileError as error:
         raise CommandError(
             f"{arguments.output} cannot be written: {error.strerror}. "
@@ -213,18 +166,15 @@ def _export(
         ) from None
     except OSError as error:
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
-    count = len(placed) + len(orphans)
+    count = len(session.placed) + len(session.orphans)
     print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
     return EXIT_OK
 
 
-def _import(
-    store: AnnotationStore, arguments: argparse.Namespace, document: Document, streams: Streams
-) -> int:
+def _import(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
     path = Path(arguments.file)
-    bring_up_to_date(store, document)
     try:
-        report = import_file(store, document, path)
+        report, _changes = session.import_file(path)
     except OSError as error:
         raise CommandError(f"{path} cannot be read: {error.strerror}.") from None
     except ImportFormatError as error:

@@ -1,4 +1,4 @@
-"""Composition root: read the arguments, build the services, start the window or the CLI."""
+"""The `reader` command: a subcommand goes to the command line, anything else opens the window."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from reader import __version__, cli
+from reader import __version__
+
+COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,12 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] in cli.COMMANDS:
-        return cli.run_in_shell(arguments)
+    if arguments and arguments[0] in COMMANDS:
+        from reader.cli.main import run_in_shell  # the command line's modules only when asked
+
+        return run_in_shell(arguments)
     options = build_parser().parse_args(arguments)
+    from reader.app.services import Services
     from reader.ui.launch import run_gui  # Qt is loaded only when a window is wanted
 
-    return run_gui(options.path, options.encoding)
+    return run_gui(Services.from_environment(), options.path, options.encoding)
 
 
 if __name__ == "__main__":

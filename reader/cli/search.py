@@ -1,0 +1,91 @@
+"""``reader search``: hits in a document, best first."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from reader.app.services import Services
+from reader.cli.common import (
+    EXIT_NOTHING_FOUND,
+    EXIT_OK,
+    Streams,
+    add_document_arguments,
+    document_of,
+)
+from reader.cli.output import dump_json, message, printable
+
+if TYPE_CHECKING:
+    from reader.search.results import Hit, SearchResult
+
+DEFAULT_LIMIT = 50
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``search``."""
+    search = commands.add_parser("search", help="find text in the document")
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help='words, "an exact phrase", -excluded (put -- before a QUERY that starts with -)',
+    )
+    add_document_arguments(search)
+    search.add_argument("--json", action="store_true", help="print a JSON list of hits")
+    search.add_argument(
+        "--limit",
+        type=_limit,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"print at most N hits, best first (default {DEFAULT_LIMIT}; 0 for all)",
+    )
+    search.set_defaults(handler=run_search)
+
+
+def _limit(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the limit cannot be negative")
+    return value
+
+
+def run_search(arguments: argparse.Namespace, services: Services, streams: Streams) -> int:
+    """Hits best first, as text or JSON; exit 1 when nothing is found."""
+    from reader.search.index import IndexUnavailableError  # Whoosh only when searching
+    from reader.search.searcher import DocumentSearcher
+
+    document = document_of(arguments, services)
+    searcher = DocumentSearcher(document, services.paths.cache_dir)
+    try:
+        searcher.ensure_index()  # quietly: a second or two once per document, then reused
+    except IndexUnavailableError as error:
+        print(message(str(error)), file=streams.err)
+    try:
+        result = searcher.search(arguments.query)
+    finally:
+        searcher.close()
+    if result.query.is_empty:
+        print("reader: nothing to search: the query has no words to look for.", file=streams.err)
+    shown = result.hits if arguments.limit == 0 else result.hits[: arguments.limit]
+    if arguments.json:
+        dump_json([result.hit_as_json(hit) for hit in shown], streams.out)
+    else:
+        print_hits(result, shown, streams.out)
+    return EXIT_OK if result.hits else EXIT_NOTHING_FOUND
+
+
+def print_hits(result: SearchResult, hits: Sequence[Hit], stdout: TextIO) -> None:
+    """Hits as readable lines: section and offsets, then the snippet with the match marked."""
+    for hit in hits:
+        snippet = result.snippet(hit)
+        marked = (
+            snippet.text[: snippet.match_start]
+            + "【"
+            + snippet.text[snippet.match_start : snippet.match_end]
+            + "】"
+            + snippet.text[snippet.match_end :]
+        )
+        print(f"{printable(hit.section)}  [{hit.start}-{hit.end}]", file=stdout)
+        print(f"    {printable(marked)}", file=stdout)
+    more = f", {len(hits)} shown" if len(hits) < len(result.hits) else ""
+    print(f"{len(result.hits)} hits in {result.paragraphs} paragraphs{more}", file=stdout)
