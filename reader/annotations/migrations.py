@@ -306,15 +306,10 @@ def salvage(conn: sqlite3.Connection) -> Iterator[StoredRow]:
     """Every row of a damaged database that still reads back intact, checksum included.
 
     Reads in rowid order; past a row or page that cannot be read, it seeks further ahead (one
-    rowid, then twice as far each time) until rows read again. Only rows with the current
-    columns are read, whatever schema number the header claims: the checksum vouches for each
-    row, and older schemas have none, so nothing is salvaged from them.
+    rowid, then twice as far each time) until rows read again. Older schemas have no checksums
+    to vouch for a row, so nothing is salvaged from them.
     """
-    try:
-        present = {str(row[1]) for row in conn.execute("PRAGMA table_info(annotations)")}
-    except sqlite3.DatabaseError:
-        return
-    if not present >= set(COLUMNS):
+    if user_version(conn) < 2:
         return
     query = select_rows().replace("SELECT ", "SELECT rowid, ", 1)
     query += " WHERE rowid > ? ORDER BY rowid"
