@@ -26,7 +26,6 @@ from reader.annotations.migrations import (
     connect_read_only,
     decode,
     encode,
-    intact,
     salvage,
 )
 
@@ -83,7 +82,7 @@ def readable_rows(conn: sqlite3.Connection, damaged: Path) -> list[StoredRow]:
         if known is None or known.annotation.revision < row.annotation.revision:
             found[row.annotation.id] = row
 
-    with contextlib.suppress(sqlite3.Error):
+    with contextlib.suppress(sqlite3.Error, TypeError):  # TypeError: a blob among the values
         source = connect_read_only(damaged)
         try:
             for row in salvage(source):
@@ -93,9 +92,8 @@ def readable_rows(conn: sqlite3.Connection, damaged: Path) -> list[StoredRow]:
     physical = [str(row[1]) for row in conn.execute("PRAGMA table_info(annotations)")]
     with contextlib.suppress(sqlite3.Error, OSError):
         for values in scan(damaged, physical, COLUMNS):
-            if intact(values):
-                with contextlib.suppress(DamagedError):
-                    keep(decode(values))
+            with contextlib.suppress(DamagedError, TypeError):
+                keep(decode(values))
     return list(found.values())
 
 

@@ -256,6 +256,21 @@ def test_without_a_backup_every_intact_row_is_salvaged(tmp_path: Path, name: str
         assert store.report.messages == () and len(everything(store)) == len(found) + 1
 
 
+def test_a_blob_where_text_belongs_is_damage_not_a_crash(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    original = fill(data, 3)
+    conn = sqlite3.connect(data / NAME)
+    conn.execute("UPDATE annotations SET note = x'00ff' WHERE rowid = 2")
+    conn.commit()
+    conn.close()
+    with AnnotationStore.open(data) as store:
+        [message] = store.report.messages
+        assert "does not match its checksum" in message
+        assert "could still be read from the damaged file: 2 annotations" in message
+        found = everything(store)
+    assert len(found) == 2 and all(original[i] == a for i, a in found.items())
+
+
 def test_salvage_adds_to_a_restored_backup_what_only_the_damaged_file_had(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _kept, backup = backed_up(data, 10)
