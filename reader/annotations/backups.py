@@ -6,21 +6,36 @@ only then renamed into place: a damaged backup never takes the name, or the plac
 rotation, of a good one. Backups are plain rollback-journal files, so each is one
 self-contained file that can be copied, opened read-only, or restored as it is (`recovery`
 restores them when the database is damaged).
+
+Rotation keeps the `KEEP` newest, and never removes the only copy of a row: rows are never
+removed from the database (deletes are soft, revisions only grow), so a newer backup normally
+holds every row of an older one at the same or a later revision. An older backup that holds a
+row no kept backup has (the database was replaced by another or an empty one) is kept as well,
+until a newer backup holds its rows; only the newest such backup, so they cannot pile up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reader.annotations.migrations import DamagedError, Inspection, connect_read_only, inspect
+from reader.annotations.migrations import (
+    CURRENT_VERSION,
+    DamagedError,
+    Inspection,
+    connect_read_only,
+    inspect,
+    migrate,
+)
 
 KEEP = 7
-"""Verified backups kept; older ones are removed once a newer one has been verified."""
+"""Verified backups kept; older ones are removed once a newer one has been verified (but see
+`rotate`: the newest backup holding rows that no kept backup holds stays as well)."""
 MAX_AGE = timedelta(hours=24)
 """A backup is made at start-up when the newest is older than this (or out of date)."""
 PREFIX, SUFFIX = "annotations-", ".sqlite3"
@@ -61,9 +76,57 @@ def check_file(path: Path) -> Inspection:
     except sqlite3.Error as error:
         raise DamagedError(str(error)) from error
     try:
-        return inspect(conn)
+        return check(conn)
     except sqlite3.Error as error:
         raise DamagedError(str(error)) from error
+    finally:
+        conn.close()
+
+
+def check(conn: sqlite3.Connection) -> Inspection:
+    """`inspect`, and the tables must be the ones the migrations build for that version.
+
+    A schema number that does not match the tables (a tool set it, or the header was damaged)
+    would otherwise make the next migration fail half-way ("table counter already exists") or
+    read columns that mean something else. Only names are compared (tables, their columns in
+    order, and no index or trigger a later migration creates), not types or index details.
+    """
+    found = inspect(conn)
+    if found.version > 0:
+        tables, others = _schema(conn)
+        expected_tables, expected_others = _expected_schema(found.version)
+        later_others = _expected_schema(CURRENT_VERSION)[1] - expected_others
+        if tables != expected_tables or others & later_others:
+            raise DamagedError(f"its tables do not match schema {found.version}")
+    return found
+
+
+Schema = tuple[dict[str, tuple[str, ...]], frozenset[str]]
+
+
+def _schema(conn: sqlite3.Connection) -> Schema:
+    """Each table with its column names, and the names of everything else (indexes, triggers,
+    views), leaving out what SQLite makes itself."""
+    entries = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'"
+    ).fetchall()
+    tables = {
+        str(name): tuple(
+            str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))
+        )
+        for kind, name in entries
+        if kind == "table"
+    }
+    return tables, frozenset(str(name) for kind, name in entries if kind != "table")
+
+
+@functools.cache
+def _expected_schema(version: int) -> Schema:
+    """The schema the migrations build up to `version`, built in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, up_to=version)
+        return _schema(conn)
     finally:
         conn.close()
 
@@ -131,10 +194,47 @@ def make_backup(conn: sqlite3.Connection, backups_dir: Path) -> tuple[Path, Insp
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-    for old in backups(backups_dir)[KEEP:]:
+    rotate(backups_dir)
+    return final, found
+
+
+def rotate(backups_dir: Path) -> None:
+    """Remove the backups past the `KEEP` newest, except the newest of them holding a row (or
+    a later revision of one) that no kept backup holds: it may be the only copy left."""
+    found = backups(backups_dir)
+    if len(found) <= KEEP:
+        return
+    protectors = [_revisions(path) for path in found[:KEEP]]
+    extra_kept = False
+    for old in found[KEEP:]:
+        rows = {} if extra_kept else _revisions(old)
+        if not _covered(rows, protectors):
+            protectors.append(rows)
+            extra_kept = True
+            continue
         with contextlib.suppress(OSError):
             old.unlink()
-    return final, found
+
+
+def _revisions(path: Path) -> dict[str, int]:
+    """Each annotation id in a backup with its revision; empty if the backup cannot be read."""
+    try:
+        conn = connect_read_only(path)
+        try:
+            rows = conn.execute("SELECT id, revision FROM annotations").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    return {str(ident): revision for ident, revision in rows if isinstance(revision, int)}
+
+
+def _covered(rows: dict[str, int], protectors: list[dict[str, int]]) -> bool:
+    """Whether every row is in some protector at the same or a later revision."""
+    return all(
+        any(other.get(ident, -1) >= revision for other in protectors)
+        for ident, revision in rows.items()
+    )
 
 
 def backup_due(conn: sqlite3.Connection, backups_dir: Path) -> bool:

@@ -1,27 +1,33 @@
 """Opening the annotation database at start-up, and recovering it from damage.
 
-Before the store gets a connection, the database is checked completely. A damaged file (or the
-side files of a missing one) is moved aside to ``damaged/`` before anything takes its place, the
-newest backup that passes the same check is restored, and every row still readable in the
-damaged file that is newer than the backup is salvaged into it: nothing that can be read is
-lost. Where the folder, the file or the disk refuses writes, the database is opened read-only
-instead (a backup, or an empty list in memory, if the file itself cannot be read), and the
-messages say so. An older schema is upgraded only after a verified backup of it was made.
+Before the store gets a connection, the database is checked completely. A file that is there
+is never taken for a new database (new ones are put in place whole): an empty one, one whose
+tables do not match its schema number, or one without annotations while its backups hold
+some, is damaged. A damaged file (or the side files of a missing one) is moved aside to
+``damaged/`` before anything takes its place, the newest backup that passes the same check is
+restored, and every row still readable in the damaged file that is newer than the backup is
+salvaged into it (`rescue`): nothing that can be read is lost. Where the folder, the file or
+the disk refuses writes, the database is opened read-only instead (a backup, or an empty list
+in memory, if the file itself cannot be read), and the messages say so. An older schema is
+upgraded only after a verified backup of it was made.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import shutil
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations.backups import (
     backup_due,
     backups,
+    check,
     check_file,
     describe_time,
     fsync,
@@ -31,20 +37,17 @@ from reader.annotations.backups import (
     when,
 )
 from reader.annotations.migrations import (
-    COLUMNS,
     CURRENT_VERSION,
     DamagedError,
     Inspection,
     NewerSchemaError,
     connect_read_only,
-    encode,
-    inspect,
     is_damage,
     migrate,
-    salvage,
     user_version,
     writing_problem,
 )
+from reader.annotations.rescue import salvage_into
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 WAL_MAGIC = (0x377F0682, 0x377F0683)
@@ -54,7 +57,7 @@ STALE = 3600.0
 
 def restore(backup: Path, database: Path) -> None:
     """Put a copy of `backup` at `database`, checked again, atomically (no file or a whole one)."""
-    temporary = database.with_name(f".{database.name}.restoring-{os.getpid()}")
+    temporary = database.with_name(f".{database.name}.restoring-{_unique()}")
     try:
         shutil.copyfile(backup, temporary)
         fsync(temporary)
@@ -64,6 +67,36 @@ def restore(backup: Path, database: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+
+
+def create(database: Path) -> None:
+    """A new database at the current schema, put in place whole (never an empty file that a
+    second process could take for a damaged or a new one); one made meanwhile by another
+    process is kept."""
+    temporary = database.with_name(f".{database.name}.creating-{_unique()}")
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            migrate(conn)
+        finally:
+            conn.close()
+        fsync(temporary)
+        try:
+            os.link(temporary, database)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        except OSError:  # a file system without hard links
+            if not database.exists():
+                temporary.replace(database)
+        fsync(database.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _unique() -> str:
+    """A suffix for temporary names that no other process or thread is using."""
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def move_aside(database: Path, damaged_dir: Path) -> Path:
@@ -107,46 +140,13 @@ def wal_is_garbage(database: Path) -> bool:
     return magic not in WAL_MAGIC or version != 3007000
 
 
-def salvage_into(conn: sqlite3.Connection, damaged: Path) -> int:
-    """Copy into `conn` every intact row of the damaged file that is newer than what `conn` has.
-
-    Rows are never removed (deletes are soft), so the union of a backup and the readable rows of
-    the damaged file, newest revision winning, loses nothing that can still be read. One
-    transaction; the number of annotations added or brought up to date.
-    """
-    try:
-        source = connect_read_only(damaged)
-        try:
-            rows = list(salvage(source))
-        finally:
-            source.close()
-    except sqlite3.Error:
-        return 0
-    insert = f"INSERT OR REPLACE INTO annotations ({', '.join(COLUMNS)}) VALUES"
-    insert += f" ({', '.join('?' * len(COLUMNS))})"
-    merged = 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for row in rows:
-            mine = conn.execute(
-                "SELECT revision FROM annotations WHERE id = ?", (row.annotation.id,)
-            ).fetchone()
-            if mine is None or mine[0] < row.annotation.revision:
-                conn.execute(insert, encode(row))
-                merged += 1
-        newest = max((row.annotation.revision for row in rows), default=0)
-        conn.execute("UPDATE counter SET revision = max(revision, ?) WHERE id = 1", (newest,))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return merged
-
-
 def remove_stale_temporaries(data_dir: Path) -> None:
     """Remove half-written backups and restores left behind by a killed process."""
-    candidates = [*data_dir.glob(".*.restoring-*"), *(data_dir / "backups").glob(".*.tmp")]
+    candidates = [
+        *data_dir.glob(".*.restoring-*"),
+        *data_dir.glob(".*.creating-*"),
+        *(data_dir / "backups").glob(".*.tmp"),
+    ]
     for path in candidates:
         with contextlib.suppress(OSError):
             if time.time() - path.stat().st_mtime > STALE:
@@ -175,8 +175,10 @@ def open_database(database: Path, *, read_only: bool) -> Opened:
     """Check, repair, upgrade and connect; read-only where writing is impossible.
 
     Raises `NewerSchemaError` (the file untouched), or `sqlite3.Error`/`OSError` when the
-    database cannot even be read.
+    database cannot even be read (`describe_failure` words those for the user).
     """
+    if database.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(database))
     messages: list[str] = []
     reason = "the store was opened read-only" if read_only else _unwritable(database)
     if reason is None:
@@ -193,8 +195,64 @@ def open_database(database: Path, *, read_only: bool) -> Opened:
     return Opened(conn, tuple(messages), restored, reason, not _is_file_backed(conn))
 
 
+def describe_failure(database: Path, error: BaseException) -> str:
+    """What to tell the user when the database cannot be opened at all, not even read-only:
+    what is wrong, where, and what they can do about it."""
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    in_the_way = _folder_in_the_way(database)
+    unchanged = "reader did not change the file"
+    if in_the_way == database:
+        return (
+            f"The annotation database {database} is a folder, not a file. Move or rename that"
+            " folder (reader keeps its annotations in a file of that name), then start reader"
+            " again; if it holds an annotations.sqlite3 of your own, move that file there instead."
+        )
+    if in_the_way is not None:
+        return (
+            f"{in_the_way} is a folder, but SQLite keeps a file of that name next to the"
+            f" annotation database {database}. Move or rename that folder, then start reader"
+            f" again; {unchanged}."
+        )
+    if isinstance(error, PermissionError) or (
+        database.exists() and not os.access(database, os.R_OK)
+    ):
+        return (
+            f"The annotation database {database} cannot be read: you do not have permission to"
+            f" read it. Give your user read and write access to it (for example"
+            f' chmod u+rw "{database}"), then start reader again; {unchanged}.'
+        )
+    if code == 10 or getattr(error, "errno", None) == errno.EIO:
+        return (
+            f"The annotation database {database} could not be read: the disk reported an error"
+            f" ({error}). Check that the disk is connected and not failing (copy the folder"
+            f" {database.parent} somewhere safe first), then start reader again; {unchanged}."
+        )
+    if code == 14 or isinstance(error, OSError):
+        return (
+            f"The annotation database {database} cannot be opened ({error}). Check that the"
+            f" folder {database.parent} exists and that you may read and write it and the files"
+            " in it, then start reader again."
+        )
+    return (
+        f"Cannot open the annotation database {database}: {error}. Close other copies of reader"
+        " and try again; if it keeps happening, move the file out of that folder and reader"
+        " will start from its newest backup (the file you moved stays yours to look into)."
+    )
+
+
+def _folder_in_the_way(database: Path) -> Path | None:
+    """The database path, or one of its side files' paths, if a folder is there instead."""
+    for suffix in ("", *SIDE_FILES):
+        path = database.with_name(database.name + suffix)
+        if path.is_dir():
+            return path
+    return None
+
+
 def _unwritable(database: Path) -> str | None:
     folder = database.parent
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, where reader keeps the folder of its annotations"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -203,6 +261,12 @@ def _unwritable(database: Path) -> str | None:
         return f"the folder {folder} is not writable"
     if database.exists() and not os.access(database, os.W_OK):
         return f"the file {database} is not writable"
+    in_the_way = _folder_in_the_way(database)
+    if in_the_way is not None:
+        return (
+            f"{in_the_way} is a folder where SQLite needs to keep a file; move or rename that"
+            " folder and start reader again"
+        )
     return None
 
 
@@ -240,14 +304,16 @@ def _switch_to_wal(conn: sqlite3.Connection) -> object:
 
 
 def _open_writable(database: Path, messages: list[str]) -> Opened:
-    folder, restored = database.parent, None
+    folder, recovery = database.parent, None
     try:
         if database.exists():
             problem = _diagnose(database)
             if problem is not None:
-                restored = _recover(database, problem, messages)
+                recovery = _recover(database, problem, messages)
         elif stray_side_files(database) or backups(folder / "backups"):
-            restored = _recover(database, None, messages)
+            recovery = _recover(database, None, messages)
+        if not database.exists():
+            create(database)
         conn = _connect(database)
     except OSError as error:
         raise _CannotWriteError(f"{folder} cannot be written ({error})") from error
@@ -255,13 +321,9 @@ def _open_writable(database: Path, messages: list[str]) -> Opened:
         raise _CannotWriteError(writing_problem(error) or str(error)) from error
     try:
         _upgrade(conn, folder / "backups", messages)
-        if restored is not None and restored.aside is not None:
-            merged = salvage_into(conn, restored.aside / database.name)
-            if merged:
-                messages[restored.message] += (
-                    f" Recovered {merged} annotations from the damaged file"
-                    + (" (changed after that backup)." if restored.backup else ".")
-                )
+        if recovery is not None and recovery.aside is not None:
+            merged = salvage_into(conn, recovery.aside / database.name)
+            messages[recovery.message] = recovery.describe(merged)
         try:
             if backup_due(conn, folder / "backups"):
                 make_backup(conn, folder / "backups")
@@ -274,7 +336,7 @@ def _open_writable(database: Path, messages: list[str]) -> Opened:
         if problem is not None:
             raise _CannotWriteError(problem) from error
         raise
-    backup = restored.backup if restored is not None else None
+    backup = recovery.backup if recovery is not None else None
     return Opened(conn, tuple(messages), backup, None, False)
 
 
@@ -298,9 +360,16 @@ def _upgrade(conn: sqlite3.Connection, backups_dir: Path, messages: list[str]) -
 
 
 def _diagnose(database: Path) -> str | None:
-    """What is wrong with the database, or None; raises NewerSchemaError before checking."""
+    """What is wrong with the database, or None; raises NewerSchemaError before checking.
+
+    A file that is there is never taken for a new database: new ones are created whole
+    (`create`), so an empty file, or one without annotations while its backups have some, was
+    emptied or replaced.
+    """
     if wal_is_garbage(database):
         return "its write-ahead log is not a SQLite log"
+    if database.stat().st_size == 0:
+        return "it is empty: 0 bytes"
     try:
         conn = connect_read_only(database)
     except sqlite3.Error as error:
@@ -311,8 +380,7 @@ def _diagnose(database: Path) -> str | None:
         version = user_version(conn)
         if version > CURRENT_VERSION:
             raise NewerSchemaError(version)
-        inspect(conn)
-        return None
+        found = check(conn)
     except DamagedError as error:
         return str(error)
     except sqlite3.Error as error:
@@ -321,41 +389,96 @@ def _diagnose(database: Path) -> str | None:
         raise
     finally:
         conn.close()
+    if found.version == 0:
+        return "it is empty: it holds no tables"
+    if _never_used(found) and any(
+        not _never_used(kept) for _, kept in good_backups(database.parent / "backups")
+    ):
+        return "it holds no annotations, but its backups do"
+    return None
+
+
+def _never_used(found: Inspection) -> bool:
+    """Whether a database holds nothing at all: no annotation, not one change ever made."""
+    return found.annotations == 0 and found.revision == 0
 
 
 @dataclass(frozen=True)
 class _Recovery:
-    aside: Path | None
-    backup: Path | None
+    database: Path
+    problem: str | None
+    """What was wrong with the database; None if it was missing."""
     message: int
     """Which of the messages tells the user about this recovery."""
+    aside: Path | None = None
+    """Where the damaged file and its side files were moved."""
+    backup: Path | None = None
+    restored: str | None = None
+    """The sentence about the backup restored; empty if none was usable, None until known."""
+
+    def describe(self, merged: int | None = None) -> str:
+        """The message: what was wrong, what was restored, where the old file is, and how many
+        annotations were salvaged from it (`merged`; None before salvaging)."""
+        what = f"damaged ({self.problem})" if self.problem is not None else "missing"
+        parts = [f"The annotation database {self.database} was {what}."]
+        if self.restored:
+            parts.append(self.restored)
+        elif self.restored is not None:
+            parts.append(self._new_database(merged))
+        if self.aside is not None and self.problem is not None:
+            parts.append(f"The damaged file was kept at {self.aside}.")
+        elif self.aside is not None:
+            parts.append(f"Files left of it were moved to {self.aside}.")
+        if self.restored and merged:
+            parts.append(
+                f"Recovered {_plural(merged)} from the damaged file (changed after that backup)."
+            )
+        return " ".join(parts)
+
+    def _new_database(self, merged: int | None) -> str:
+        started = "No usable backup was found, so a new"
+        if self.aside is None or self.problem is None or merged is None:
+            return f"{started}, empty database was started."
+        if merged == 0:
+            return (
+                f"{started}, empty database was started: nothing in the damaged file was readable."
+            )
+        return (
+            f"{started} database was started with what could still be read from the damaged"
+            f" file: {_plural(merged)}."
+        )
+
+
+def _plural(count: int) -> str:
+    return f"{count} annotation" + ("" if count == 1 else "s")
 
 
 def _recover(database: Path, problem: str | None, messages: list[str]) -> _Recovery:
-    """Move a damaged (or half-missing) database aside and restore the newest good backup."""
-    folder, damaged = database.parent, problem is not None
-    parts = [f"The annotation database was {f'damaged ({problem})' if damaged else 'missing'}."]
-    aside = backup = None
-    try:
-        if database.exists() or stray_side_files(database):
-            aside = move_aside(database, folder / "damaged")
-            kept = "The damaged file was kept at" if damaged else "Files left of it were moved to"
-            parts.append(f"{kept} {aside}.")
-        for path, found in good_backups(folder / "backups"):
-            try:
-                restore(path, database)
-            except DamagedError:
-                continue  # the copy did not come out right: try the next backup
-            backup = path
-            parts.insert(
-                1, f"Restored the backup of {describe_time(when(path))} with {_count(found)}."
-            )
-            break
-        else:
-            parts.insert(1, "No usable backup was found, so a new, empty database was started.")
-    finally:
-        messages.append(" ".join(parts))
-    return _Recovery(aside, backup, len(messages) - 1)
+    """Move a damaged (or half-missing) database aside and restore the newest good backup.
+
+    A backup of a database never used (no row, no change) is passed over: it holds nothing,
+    and an older one may hold what was lost.
+    """
+    folder = database.parent
+    recovery = _Recovery(database, problem, len(messages))
+    messages.append(recovery.describe())
+    if database.exists() or stray_side_files(database):
+        recovery = replace(recovery, aside=move_aside(database, folder / "damaged"))
+        messages[recovery.message] = recovery.describe()
+    for path, found in good_backups(folder / "backups"):
+        if _never_used(found):
+            continue
+        try:
+            restore(path, database)
+        except DamagedError:
+            continue  # the copy did not come out right: try the next backup
+        restored = f"Restored the backup of {describe_time(when(path))} with {_count(found)}."
+        recovery = replace(recovery, backup=path, restored=restored)
+        break
+    else:
+        recovery = replace(recovery, restored="")
+    messages[recovery.message] = recovery.describe()
+    return recovery
 
 
 def _count(found: Inspection) -> str:
@@ -367,27 +490,18 @@ def _count(found: Inspection) -> str:
 def _open_read_only(database: Path, messages: list[str]) -> tuple[sqlite3.Connection, Path | None]:
     """The database as it is, without writing; a backup or an empty list in memory otherwise."""
     if database.exists():
-        try:
+        problem = _diagnose(database)
+        if problem is None:
             conn = connect_read_only(database)
-            try:
-                version = user_version(conn)
-                if version > CURRENT_VERSION:
-                    raise NewerSchemaError(version)
-                inspect(conn)
-            except BaseException:
-                conn.close()
-                raise
-            return (conn if version == CURRENT_VERSION else _migrated_copy(conn)), None
-        except DamagedError as error:
-            problem = str(error)
-        except sqlite3.Error as error:
-            if not is_damage(error):
-                raise
-            problem = str(error)
+            if user_version(conn) == CURRENT_VERSION:
+                return conn, None
+            return _migrated_copy(conn), None
         messages.append(
             f"The annotation database is damaged ({problem}) and cannot be repaired here."
         )
     for path, found in good_backups(database.parent / "backups"):
+        if _never_used(found):
+            continue
         messages.append(
             f"Showing the backup of {describe_time(when(path))} with {_count(found)}, read-only."
         )

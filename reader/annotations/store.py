@@ -162,7 +162,7 @@ class AnnotationStore:
                 " Your annotations are untouched."
             ) from error
         except (sqlite3.Error, OSError, DamagedError) as error:
-            raise StoreError(f"Cannot open the annotation database {path}: {error}.") from error
+            raise StoreError(recovery.describe_failure(path, error)) from error
 
     def close(self) -> None:
         """Close the database; every acknowledged change is already on disk."""

@@ -76,7 +76,8 @@ class Populated:
     def check_restored(self, store: AnnotationStore, problem: str) -> Path:
         """The newest backup is back, with every annotation; the damage is explained and kept."""
         message = store.report.messages[0]
-        assert "The annotation database was damaged" in message and problem in message
+        assert f"The annotation database {self.database} was damaged" in message
+        assert problem in message
         assert "Restored the backup of" in message and "with 39 annotations" in message
         assert store.report.restored_backup == self.backup and not store.read_only
         found = everything(store)
@@ -209,7 +210,9 @@ def test_a_missing_database_is_restored_from_the_newest_backup(populated: Popula
         populated.database.with_name(NAME + suffix).unlink()
     with AnnotationStore.open(populated.data_dir) as store:
         [message] = store.report.messages
-        assert message.startswith("The annotation database was missing. Restored the backup")
+        assert message.startswith(
+            f"The annotation database {populated.database} was missing. Restored the backup"
+        )
         assert everything(store) == populated.backed_up
     assert not (populated.data_dir / "damaged").exists()
 
