@@ -19,7 +19,7 @@ from reader.annotations import backups
 from reader.annotations.model import Annotation
 from reader.annotations.recovery import describe_failure
 from reader.annotations.store import AnnotationStore, StoreError
-from reader.cli import EXIT_ERROR, EXIT_OK
+from reader.cli.common import EXIT_ERROR, EXIT_OK
 from tests.annotations.store_child import DOCUMENTS, new_annotation
 from tests.test_cli_annotations import annotate, data_dir, listing, run_cli
 
@@ -296,8 +296,8 @@ def documents_table(data_dir: Path) -> list[tuple[object, ...]]:
 def test_documents_that_can_still_be_read_are_salvaged(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with AnnotationStore.open(data) as store:
-        store.remember_document("fp-one", "第一本", tmp_path / "one.txt")
-        store.remember_document("fp-two", "第二本", None)
+        store.open_document("fp-one", "第一本", tmp_path / "one.txt")
+        store.open_document("fp-two", "第二本", None)
         store.add(new_annotation(random.Random(1), "x"))
     before = documents_table(data)
     assert len(before) == 2
