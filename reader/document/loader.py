@@ -173,13 +173,33 @@ def assemble(
 
 
 def title_from_text(paragraph_texts: Sequence[str], source: Path | None) -> str:
-    """A book names itself in a first line such as ``《红楼梦》``; otherwise the file does."""
+    """A book names itself in a first line such as ``《红楼梦》``; otherwise the file does,
+    unless its name is no title (``000_b4732b532e84408a``, ``20240101``): then the text's
+    opening words do (`opening_words`)."""
     match = _TITLE_LINE.match(paragraph_texts[0]) if paragraph_texts else None
     if match:
         return match.group("title").strip()
-    if source is not None:
+    if source is not None and not _NOT_A_TITLE.fullmatch(source.stem):
         return readable_name(source.stem)
-    return "Untitled"
+    return opening_words(paragraph_texts) or (readable_name(source.stem) if source else "Untitled")
+
+
+_NOT_A_TITLE = re.compile(r"[\W_]*(?:[0-9a-f]{8,}|\d+)(?:[\W_]+(?:[0-9a-f]{8,}|\d+))*[\W_]*", re.I)
+"""File names that are ids or dates, not titles: saved pages, exports, cameras, downloads."""
+_CLAUSE = re.compile(r"[^,，。:：;；!！?？、\s]+")
+_BRACKETS = re.compile(r"[()（）\[\]【】「」『』《》]")
+TITLE_CLAUSE_LENGTH = range(4, 31)
+
+
+def opening_words(paragraph_texts: Sequence[str]) -> str | None:
+    """The first clause of the opening paragraphs that reads like a title: 4 to 30 characters
+    and no brackets (a byline such as ``飛象原創(孫迎新/文)`` is passed over)."""
+    for text in paragraph_texts[:5]:
+        clause = _CLAUSE.match(text.strip())
+        words = clause.group() if clause else ""
+        if len(words) in TITLE_CLAUSE_LENGTH and not _BRACKETS.search(words):
+            return words
+    return None
 
 
 def readable_name(name: str) -> str:

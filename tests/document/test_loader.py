@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -319,3 +320,24 @@ def test_a_file_name_with_an_undecodable_byte_gives_a_valid_title(tmp_path: Path
     document = load_document(path)
     assert document.title == "bad\\xff"
     document.title.encode("utf-8")  # strict: no lone surrogate left
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "title"),
+    [
+        ("000_b4732b532e84408a.txt", None, "從大模型到AI算力再到智算中心"),  # the raw seed file
+        ("20240101.txt", "今天下雨了，我在家讀書。\n第二段。", "今天下雨了"),
+        ("0042_b4732b53.txt", "(作者/文)開場白。\n山高水長的故事，從這裡說起。", "山高水長的故事"),
+        ("我的筆記.txt", "今天下雨了，我在家讀書。", "我的筆記"),  # a real name stays
+        ("123.txt", "短。\n也短。", "123"),  # nothing reads like a title: the name it is
+    ],
+)
+def test_a_file_name_that_is_no_title_gives_way_to_the_opening_words(
+    tmp_path: Path, article_path: Path, name: str, text: str | None, title: str
+) -> None:
+    path = tmp_path / name
+    if text is None:
+        shutil.copyfile(article_path, path)
+    else:
+        path.write_text(text, encoding="utf-8")
+    assert load_document(path).title == title
