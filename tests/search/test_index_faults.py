@@ -315,8 +315,6 @@ def _under_proc(_tmp_path: Path) -> Path:
 
 
 def _read_only_directory(tmp_path: Path) -> Path:
-    if os.geteuid() == 0:
-        pytest.skip("root writes through directory permissions")
     cache_home = tmp_path / "read-only"
     cache_home.mkdir()
     cache_home.chmod(0o500)
@@ -330,7 +328,12 @@ UNWRITABLE = {
 }
 
 
-@pytest.fixture(params=list(UNWRITABLE))
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=[pytest.mark.unprivileged] if "read-only" in name else [])
+        for name in UNWRITABLE
+    ]
+)
 def unwritable_cache_home(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Path, str]]:
