@@ -6,11 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests import unprivileged
 
 # Widget tests run without a display; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Hypothesis times every example (200 ms deadline) and its data generation (the too_slow health
+# check): wall-clock budgets that fail on a loaded machine. Properties are checked, not speed.
+settings.register_profile("reader", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("reader")
 
 CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 ARTICLE = CORPUS_DIR / "000_b4732b532e84408a.txt"
