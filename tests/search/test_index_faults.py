@@ -40,7 +40,8 @@ from reader.search.searcher import DocumentSearcher, IndexState
 from tests.search.reference import Reference, check_result, same_hits
 
 QUERIES = ("智算", "哈爾濱", "GPT", "算", "大模型 中心", '"智算中心"', "AI -GPT", "，")
-SUBPROCESS_TIMEOUT = 120
+SUBPROCESS_TIMEOUT = 600
+"""A hang detector for the command-line children, not a budget: they build the novel's index."""
 
 
 @pytest.fixture
@@ -274,14 +275,15 @@ def test_a_stale_lock_left_without_an_index_is_replaced_by_a_build(
     article_scanner: DocumentSearcher,
     article_reference: Reference,
 ) -> None:
-    """A writer that died in the index directory left only its (still held) lock."""
+    """A writer that died in the index directory left only its (still held) lock.
+
+    The lock stays held for the whole test, so a build that waited for it could only fail (Whoosh
+    gives up with a LockError): building at all shows it did not wait."""
     directory = index_directory(cache_dir, article.fingerprint)
     directory.mkdir(parents=True)
     hold_lock(directory / "MAIN_WRITELOCK", held_lock)
     searcher = DocumentSearcher(article, cache_dir)
-    started = time.monotonic()
     assert_rebuilt(searcher, directory)
-    assert time.monotonic() - started < 5, "the build waited for the stale lock"
     assert_searches_like_the_scan(searcher, article_scanner, article_reference, Method.INDEX)
     searcher.close()
 
