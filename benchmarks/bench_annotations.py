@@ -23,7 +23,10 @@ directory each time, it measures:
    on the unchanged text) and ``bring_up_to_date`` (anchoring plus the one-transaction relocate);
 4. scrolling with the 10,000 shown, once the page is laid out: a page every 16 ms from several
    places, reading-speed paging, and big jumps, while a 5 ms timer records the longest gap
-   between its ticks (a UI stall); the baseline is the same scroll with no annotations.
+   between its ticks (a UI stall); the baseline is the same scroll with no annotations;
+5. exchanging them: ``from_w3c`` on their W3C JSON-LD, ``import_file`` of that file into a fresh
+   store (what ``reader import`` does; baseline: the bulk import of parsed annotations), and
+   refusing a 50 MB file by its size.
 
 Figures are medians of N runs (or, for single operations, median and p95 of all of them) beside
 their baseline, measured in the same run of the script. GUI children run this file again
@@ -102,6 +105,8 @@ PAGING_STEP_MS = 150
 """Reading-speed paging: each page turn is followed by the view's 120 ms re-marking."""
 JUMPS = (0.97, 0.08, 0.66, 0.33, 1.0, 0.0, 0.5)
 PAINT_TIMEOUT_MS = 2000
+HUGE_IMPORT_BYTES = 50 * 1024 * 1024
+"""A (sparse) import file over the 40 MB limit: refused by its size, before it is read."""
 HIGHLIGHT_GAP_MS = 50
 
 
@@ -171,6 +176,10 @@ class CoreFigures:
     anchor: list[float] = field(default_factory=list)
     anchor_unchanged: list[float] = field(default_factory=list)
     bring_up_to_date: list[float] = field(default_factory=list)
+    parse_w3c: list[float] = field(default_factory=list)
+    import_file: list[float] = field(default_factory=list)
+    refuse_huge: list[float] = field(default_factory=list)
+    w3c_bytes: int = 0
     methods: dict[str, int] = field(default_factory=dict)
     orphans: int = 0
     where_expected: int = 0
@@ -190,8 +199,47 @@ def check_placements(
     return dict(sorted(methods.items())), expected
 
 
+def measure_exchange(
+    figures: CoreFigures,
+    tmp: Path,
+    run: int,
+    document: Document,
+    annotations: list[Annotation],
+) -> None:
+    """Parsing the 10,000 as W3C JSON-LD, importing them from a file into a fresh store (what
+    `reader import` does), and refusing a 50 MB file by its size."""
+    from reader.annotations.placement import import_file
+    from reader.annotations.store import AnnotationStore
+    from reader.annotations.w3c import ImportFormatError, from_w3c, load_w3c_file, to_w3c
+
+    data = json.dumps(to_w3c(document, annotations), ensure_ascii=False).encode("utf-8")
+    figures.w3c_bytes = len(data)
+    seconds, parsed = timed(partial(from_w3c, data))
+    assert len(parsed) == ANNOTATIONS
+    figures.parse_w3c.append(seconds)
+
+    file = tmp / f"annotations-{run}.jsonld"
+    file.write_bytes(data)
+    store = AnnotationStore.open(tmp / f"imported-{run}")
+    seconds, report = timed(partial(import_file, store, document, file))
+    assert report.count.added == ANNOTATIONS, report
+    figures.import_file.append(seconds)
+    store.close()
+
+    huge = tmp / "huge.json"
+    with huge.open("wb") as stream:
+        stream.truncate(HUGE_IMPORT_BYTES)
+    t0 = time.perf_counter()
+    try:
+        load_w3c_file(huge)
+    except ImportFormatError:
+        figures.refuse_huge.append(time.perf_counter() - t0)
+    else:
+        raise AssertionError("a 50 MB file was not refused")
+
+
 def measure_core(runs: int) -> CoreFigures:
-    """Bulk import, store.add and re-anchoring, each run on fresh data directories."""
+    """Bulk import, store.add, re-anchoring and W3C exchange, each run on fresh data directories."""
     from reader.annotations.anchoring import anchor_all
     from reader.annotations.model import Colour, annotate
     from reader.annotations.placement import bring_up_to_date, open_annotations
@@ -250,6 +298,7 @@ def measure_core(runs: int) -> CoreFigures:
                     times.append(time.perf_counter() - t0)
             full.close()
             empty.close()
+            measure_exchange(figures, tmp, run, original, annotations)
     return figures
 
 
@@ -769,6 +818,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             [worst_of(c, "scroll") for c in plain],
             "< 100 ms",
         ),
+        Row("5. from_w3c: parse 10,000", core.parse_w3c, None, "—"),
+        Row("5. import_file: file -> store, 10,000", core.import_file, core.imports, "< 10 s"),
+        Row("5. refuse a 50 MB import file", core.refuse_huge, None, "< 2 s"),
     ]
     print()
     print_table(rows)
@@ -825,6 +877,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"longest {fmt(max(max(r) for r in refreshes))}; paints per run "
         f"{statistics.median(len(p) for p in paints):.0f}, "
         f"longest {fmt(max(max(p) for p in paints))}"
+    )
+    print(
+        f"5. the W3C JSON-LD of the 10,000 is {core.w3c_bytes / 1e6:.1f} MB; import_file is what"
+        " `reader import` does (read, parse, one-transaction insert, place misfits); baseline:"
+        " the bulk import of already-parsed annotations"
     )
     return 0
 

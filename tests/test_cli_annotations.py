@@ -16,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -29,10 +28,13 @@ from reader.cli.common import EXIT_ERROR, EXIT_OK
 from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
+from tests.reads import bytes_read
 
 ROOT = Path(__file__).resolve().parents[1]
 Row = dict[str, object]
 ROW_KEYS = {"id", "quote", "start", "end", "color", "note", "tags", "orphan"}
+SUBPROCESS_TIMEOUT = 300
+"""A hang detector for the command-line children, not a budget."""
 
 
 def open_document(path: str | None) -> Document:
@@ -438,7 +440,7 @@ def test_a_hostile_import_is_refused_and_changes_nothing(
 
 
 @pytest.mark.parametrize("sparse", [True, False], ids=["sparse", "one-long-string"])
-def test_a_50_mb_file_is_refused_quickly_by_its_size(
+def test_a_50_mb_file_is_refused_by_its_size_without_reading_it(
     tmp_path: Path, existing: list[Row], sparse: bool
 ) -> None:
     path = tmp_path / "huge.json"
@@ -449,12 +451,12 @@ def test_a_50_mb_file_is_refused_quickly_by_its_size(
     else:
         with path.open("wb") as stream:
             stream.write(b'"' + b"a" * (size - 2) + b'"')
-    started = time.perf_counter()
+    before = bytes_read()
     status, out, err = run_cli("import", str(path))
-    elapsed = time.perf_counter() - started
+    read = bytes_read() - before
     assert (status, out) == (EXIT_ERROR, "")
     assert "50.0 MB" in err and "up to 40 MB" in err, err
-    assert elapsed < 2.0
+    assert read < size // 10, f"{read:,} bytes read to refuse a {size:,}-byte file"
     assert listing() == existing
 
 
@@ -481,7 +483,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(
         [sys.executable, "-m", "reader", "import", str(fifo)],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=SUBPROCESS_TIMEOUT,
         check=False,
         cwd=ROOT,
     )
@@ -588,19 +590,16 @@ def test_ten_thousand_annotations_in_one_file(tmp_path: Path, existing: list[Row
             item["body"] = {"type": "TextualBody", "value": f"筆記 {i}", "purpose": "commenting"}
         items.append(item)
     file = write_json(tmp_path / "many.json", collection(items))
-    started = time.perf_counter()
     status, out, err = run_cli("import", str(file))
     assert (status, err) == (EXIT_OK, "")
     assert out == f"imported {count} new, 0 updated, 0 already present\n"
     rows = listing()
-    elapsed = time.perf_counter() - started
     assert len(rows) == count + len(existing)
     assert [row for row in rows if not str(row["id"]).startswith("urn:test:")] == existing
     imported = [row for row in rows if str(row["id"]).startswith("urn:test:")]
     assert not any(row["orphan"] for row in imported)
     assert all(quoted(text, row) == row["quote"] for row in imported)
     assert sum(1 for row in imported if row["note"]) == len(range(0, count, 3))
-    assert elapsed < 10.0
     status, out, _err = run_cli("import", str(file))
     assert out == f"imported 0 new, 0 updated, {count} already present\n"
 
@@ -671,7 +670,7 @@ def test_the_installed_command_annotates_and_lists() -> None:
             [sys.executable, "-m", "reader", *arguments],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=SUBPROCESS_TIMEOUT,
             check=False,
             cwd=ROOT,
         )

@@ -150,7 +150,7 @@ def test_a_real_subprocess(tmp_path: Path, bundled: Document) -> None:
         env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a hang detector, not a budget
         check=False,
     )
     assert (completed.returncode, completed.stderr) == (EXIT_OK, "")

@@ -10,7 +10,7 @@ Modes:
                                an "ack" line with the resulting state after it
   set-field DATA_DIR ID FIELD N   set one field (note, colour or tags) of one annotation N times
   add DATA_DIR PREFIX N        add N annotations
-                               (both start once a file named "go" appears in DATA_DIR)
+                               (both start once the parent writes "go" on stdin)
   fill DATA_DIR LIMIT          cap file sizes at LIMIT bytes (RLIMIT_FSIZE, SIGXFSZ ignored),
                                then add annotations until saving fails
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import random
 import sys
-import time
 from pathlib import Path
 
 from reader.annotations.model import Annotation, Colour, annotate
@@ -106,17 +105,15 @@ def churn(store: AnnotationStore, seed: int) -> None:
         say(ack=True, id=stored.id, state=state_of(stored, deleted))
 
 
-def wait_for_go(data_dir: Path) -> None:
-    """Start writing when the parent says so, so two children really write at the same time."""
-    deadline = time.monotonic() + 60
-    while not (data_dir / "go").exists():
-        if time.monotonic() > deadline:
-            raise SystemExit("no go after a minute")
-        time.sleep(0.001)
+def wait_for_go() -> None:
+    """Start writing when the parent says "go" on stdin, once every child has opened the store,
+    so that two children really write at the same time."""
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("the parent went away without saying go")
 
 
 def set_field(store: AnnotationStore, annotation_id: str, field: str, count: int) -> None:
-    wait_for_go(store.path.parent)
+    wait_for_go()
     for i in range(count):
         if field == "note":
             store.update(annotation_id, note=f"note {i}")
@@ -129,7 +126,7 @@ def set_field(store: AnnotationStore, annotation_id: str, field: str, count: int
 
 def add_many(store: AnnotationStore, prefix: str, count: int) -> None:
     rng = random.Random(prefix)
-    wait_for_go(store.path.parent)
+    wait_for_go()
     for i in range(count):
         store.add(new_annotation(rng, f"{prefix}-{i}"))
     say(done=count)

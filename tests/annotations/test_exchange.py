@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from reader.annotations.w3c import W3C_CONTEXT, ImportFormatError, from_w3c, loa
 from reader.app.bundled import bundled_article_path
 from reader.document.loader import load_document
 from reader.document.model import Document
+from tests.reads import bytes_read
 
 
 @pytest.fixture(scope="module")
@@ -408,10 +408,10 @@ def test_a_50_mb_file_is_refused_by_its_size_before_parsing(
         raise AssertionError("an oversized file must be refused before it is parsed")
 
     monkeypatch.setattr(json, "loads", no_parsing)
-    began = time.perf_counter()
+    before = bytes_read()
     with pytest.raises(ImportFormatError, match=r"50\.0 MB"):
         load_w3c_file(huge)
-    print(f"\n50 MB file refused in {(time.perf_counter() - began) * 1000:.2f} ms")
+    assert bytes_read() - before < 1024 * 1024, "an oversized file must be refused unread"
     with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 40 MB"):
         from_w3c(huge.read_bytes())
     with pytest.raises(ImportFormatError, match=r"MB; annotation files up to 40 MB"):
@@ -461,18 +461,14 @@ def test_selectors_pointing_outside_the_text_still_parse(article: Document) -> N
     assert imported.position == TextPosition(10**12, 10**12 + 6)
 
 
-def test_ten_thousand_annotations_parse_quickly(article: Document) -> None:
+def test_ten_thousand_annotations_parse_back_unchanged(article: Document) -> None:
     base = mark(article, "智算中心", note="筆記", tags=("a", "b"))
     annotations = [
         replace(base, id=f"urn:uuid:00000000-0000-4000-8000-{i:012d}", note=f"筆記 {i}")
         for i in range(10_000)
     ]
     data = json.dumps(to_w3c(article, annotations), ensure_ascii=False).encode()
-    began = time.perf_counter()
-    imported = from_w3c(data)
-    elapsed = time.perf_counter() - began
-    print(f"\nparsed 10,000 annotations ({len(data) / 1e6:.1f} MB) in {elapsed:.3f} s")
-    assert imported == annotations
+    assert from_w3c(data) == annotations
 
 
 def test_duplicated_ids_in_one_file_are_refused(article: Document) -> None:

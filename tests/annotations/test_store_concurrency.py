@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ from reader.annotations.store import AnnotationStore, StoreError
 from tests.annotations.store_child import COLOURS, DOCUMENTS, new_annotation
 
 ROOT = Path(__file__).resolve().parents[2]
+CHILD_TIMEOUT_S = 600
+"""A hang detector for the writing children, not a budget."""
 
 
 def start_children(data_dir: Path, *commands: list[str]) -> list[subprocess.Popen[str]]:
@@ -35,6 +36,7 @@ def start_children(data_dir: Path, *commands: list[str]) -> list[subprocess.Pope
                 *command[1:],
             ],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -51,14 +53,17 @@ def start_children(data_dir: Path, *commands: list[str]) -> list[subprocess.Pope
             child.kill()
             child.communicate()
         raise
-    (data_dir / "go").touch()
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
     return children
 
 
 def finish(children: list[subprocess.Popen[str]]) -> None:
     for child in children:
         try:
-            out, err = child.communicate(timeout=120)
+            out, err = child.communicate(timeout=CHILD_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             for other in children:
                 other.kill()
@@ -139,36 +144,54 @@ def test_threads_may_share_a_store_or_have_one_each(tmp_path: Path) -> None:
         store.close()
 
 
-def hold_write_lock(database: Path, seconds: float, holding: threading.Event) -> None:
+def hold_write_lock(database: Path, holding: threading.Event, release: threading.Event) -> None:
+    """Hold SQLite's write lock on `database` from `holding` being set until `release` is."""
     conn = sqlite3.connect(database, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")  # takes the write lock at once, as the store's writes do
     holding.set()
-    time.sleep(seconds)
+    release.wait()
     conn.execute("COMMIT")
     conn.close()
 
 
 def test_a_writer_holding_the_lock_briefly_is_waited_for(tmp_path: Path) -> None:
+    """The lock is released only once the store has begun its write transaction, which must then
+    wait for it (and succeed) instead of failing with "database is locked"."""
     with AnnotationStore.open(tmp_path) as store:
-        holding = threading.Event()
-        holder = threading.Thread(target=hold_write_lock, args=(store.path, 0.5, holding))
+        holding, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=hold_write_lock, args=(store.path, holding, release))
         holder.start()
-        holding.wait()
-        started = time.monotonic()
-        store.add(new_annotation(random.Random(4), "patient"))
-        assert time.monotonic() - started >= 0.4
-        holder.join()
+        assert holding.wait(timeout=CHILD_TIMEOUT_S), "the holder never took the lock"
+
+        def release_once_writing(statement: str) -> None:
+            if statement.startswith("BEGIN IMMEDIATE"):
+                release.set()
+
+        store._connection().set_trace_callback(release_once_writing)
+        try:
+            added = store.add(new_annotation(random.Random(4), "patient"))
+        finally:
+            store._connection().set_trace_callback(None)
+            release.set()
+            holder.join()
+        assert store.get(added.id) == added and store.revision() == 1
 
 
 @pytest.mark.slow
 def test_a_lock_held_past_the_busy_timeout_gives_a_clear_error(tmp_path: Path) -> None:
+    """The lock is held until the store has given up (after its 5 s busy timeout)."""
     with AnnotationStore.open(tmp_path) as store:
-        holding = threading.Event()
-        holder = threading.Thread(target=hold_write_lock, args=(store.path, 6.0, holding))
+        holding, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=hold_write_lock, args=(store.path, holding, release))
         holder.start()
-        holding.wait()
-        with pytest.raises(StoreError, match=r"busy for more than 5 seconds\. Nothing was changed"):
-            store.add(new_annotation(random.Random(5), "impatient"))
-        holder.join()
+        assert holding.wait(timeout=CHILD_TIMEOUT_S), "the holder never took the lock"
+        try:
+            with pytest.raises(
+                StoreError, match=r"busy for more than 5 seconds\. Nothing was changed"
+            ):
+                store.add(new_annotation(random.Random(5), "impatient"))
+        finally:
+            release.set()
+            holder.join()
         assert store.revision() == 0
         store.add(new_annotation(random.Random(6), "later"))

@@ -23,6 +23,8 @@ from reader.annotations.store import AnnotationStore, StoreReadOnlyError
 from tests.annotations.store_child import DOCUMENTS, new_annotation, state_of
 
 ROOT = Path(__file__).resolve().parents[2]
+CHILD_TIMEOUT_S = 600
+"""A hang detector for the writing children, not a budget."""
 NAME = AnnotationStore.DATABASE_NAME
 CRASHING_WRITER = """
 import os, random, sys
@@ -43,7 +45,7 @@ def everything(store: AnnotationStore) -> dict[str, Annotation]:
 
 def add_crashing(data_dir: Path, count: int, seed: str = "late") -> None:
     command = [sys.executable, "-c", CRASHING_WRITER, str(data_dir), seed, str(count)]
-    subprocess.run(command, cwd=ROOT, check=True, timeout=60)
+    subprocess.run(command, cwd=ROOT, check=True, timeout=CHILD_TIMEOUT_S)
 
 
 def integrity(path: Path) -> list[tuple[str]]:
@@ -262,7 +264,12 @@ def test_a_full_disk_refuses_clearly_and_harms_nothing(tmp_path: Path) -> None:
     limit = (data_dir / NAME).stat().st_size + 300_000
     command = [sys.executable, "-m", "tests.annotations.store_child", "fill", str(data_dir)]
     done = subprocess.run(
-        [*command, str(limit)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        [*command, str(limit)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=True,
     )
     events = [json.loads(line) for line in done.stdout.splitlines()]
     acknowledged = {e["id"]: e["state"] for e in events if "ack" in e}

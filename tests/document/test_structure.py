@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from functools import cache
 from pathlib import Path
 
@@ -81,16 +80,6 @@ def test_hongloumeng_front_matter_and_look_alike_body_paragraphs_are_not_heading
     look_alikes = [i for i, p in enumerate(paragraphs) if p.startswith(("第四回中", "第二天，"))]
     assert len(look_alikes) == 2
     assert indices.isdisjoint(look_alikes)
-
-
-def test_hongloumeng_detection_is_fast() -> None:
-    paragraphs = corpus_paragraphs("hongloumeng.txt")
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        detect_headings(paragraphs)
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.1
 
 
 def test_bundled_article_has_its_five_section_headings() -> None:

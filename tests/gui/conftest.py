@@ -14,7 +14,12 @@ from reader.app.services import Services
 from reader.ui.window import MainWindow
 
 MakeWindow = Callable[[], MainWindow]
-LOAD_TIMEOUT_MS = 20_000
+HANG_TIMEOUT_MS = 120_000
+"""How long a test waits for an event before calling it a hang. Never a budget: generous
+enough for a 2-core machine running two suites and more at once."""
+INDEX_BUILD_TIMEOUT_MS = 900_000
+"""The same for building the novel's index: the build runs at a lower priority (nice 10), so on
+a loaded machine it waits for every busier process; about 10 s on an idle one."""
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +41,7 @@ def make_window(qtbot: QtBot, app_paths: AppPaths) -> MakeWindow:
         window = MainWindow(Services(app_paths))
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=HANG_TIMEOUT_MS)
         window.activateWindow()
         return window
 
@@ -50,5 +55,5 @@ def window(make_window: MakeWindow) -> MainWindow:
 
 def wait_for_load(qtbot: QtBot, window: MainWindow, start: Callable[[], None]) -> None:
     """Run `start`, which begins a load, and wait until the window has shown the outcome."""
-    with qtbot.waitSignal(window.loader.settled, timeout=LOAD_TIMEOUT_MS):
+    with qtbot.waitSignal(window.loader.settled, timeout=HANG_TIMEOUT_MS):
         start()

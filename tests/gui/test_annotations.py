@@ -19,7 +19,7 @@ from reader.ui.single_instance import SingleInstance
 from reader.ui.theme import THEMES, highlight_colour
 from reader.ui.window import MainWindow
 
-from .conftest import wait_for_load
+from .conftest import HANG_TIMEOUT_MS, wait_for_load
 
 PASSAGE = "智算中心這樣的算力底座"
 
@@ -35,7 +35,7 @@ def make(qtbot: QtBot, app_paths: AppPaths, store: AnnotationStore | None) -> Ma
     window = MainWindow(Services(app_paths, store=store))
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_TIMEOUT_MS)
     return window
 
 
@@ -88,7 +88,7 @@ def test_selecting_and_choosing_a_colour_in_the_popup_highlights(
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(reader.view.viewport(), release)
-    qtbot.waitUntil(reader.gestures.popup.isVisible)
+    qtbot.waitUntil(reader.gestures.popup.isVisible, timeout=HANG_TIMEOUT_MS)
     assert not reader.gestures.popup.remove_button.isVisible()
     qtbot.mouseClick(reader.gestures.popup.colour_buttons[Colour.GREEN], Qt.MouseButton.LeftButton)
     saved = store.annotations(document_id(reader))
@@ -132,7 +132,7 @@ def test_a_note_is_saved_as_typed_and_shown_escaped_on_hover(
     note = '<img src="file:///etc/passwd"> **bold** 注意'
     qtbot.keyClicks(editor.note, "x")
     editor.note.setPlainText(note)
-    qtbot.waitUntil(lambda: editor.state.text() == "Saved", timeout=3000)
+    qtbot.waitUntil(lambda: editor.state.text() == "Saved", timeout=HANG_TIMEOUT_MS)
     annotation = store.annotations(document_id(reader))[0]
     assert annotation.note == note
     reader.view.scroll_to_offset(start)
@@ -264,7 +264,7 @@ def test_highlights_come_back_when_the_document_is_reopened(
     # Marks go on right after the page's first paint.
     qtbot.waitUntil(
         lambda: any(s.cursor.selectedText() == PASSAGE for s in again.view.extraSelections()),
-        timeout=2000,
+        timeout=HANG_TIMEOUT_MS,
     )
     assert [a.note for a in again.annotations.annotations] == ["記得"]
 
@@ -283,7 +283,7 @@ def test_an_edited_file_keeps_its_notes_and_lists_what_cannot_be_placed(
     assert kept is not None and lost is not None
     path.write_text(f"新加的開頭一句。\n開頭。\n{keep}\n結尾。", encoding="utf-8")
     wait_for_load(qtbot, reader, lambda: reader.open_path(path))
-    qtbot.waitUntil(lambda: len(reader.annotations.orphans) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(reader.annotations.orphans) == 1, timeout=HANG_TIMEOUT_MS)
     new_text = reader.current_document().text  # type: ignore[union-attr]
     [moved] = reader.annotations.annotations
     assert moved.id == kept.id and new_text[moved.start : moved.end] == keep[:4]
@@ -309,7 +309,7 @@ def test_changes_made_by_another_process_appear_in_the_open_window(
         )
     )
     other.close()
-    qtbot.waitUntil(lambda: len(reader.annotations.annotations) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(reader.annotations.annotations) == 1, timeout=HANG_TIMEOUT_MS)
 
 
 def test_a_read_only_store_refuses_to_annotate_clearly_and_changes_nothing(
@@ -357,7 +357,7 @@ def test_a_second_reader_hands_its_file_to_the_running_one(
     secondary = SingleInstance(app_paths.data_dir)
     assert not secondary.acquire()
     assert secondary.forward("/books/紅樓夢.txt", "gb18030")
-    qtbot.waitUntil(lambda: received == [("/books/紅樓夢.txt", "gb18030")], timeout=3000)
+    qtbot.waitUntil(lambda: received == [("/books/紅樓夢.txt", "gb18030")], timeout=HANG_TIMEOUT_MS)
     primary.release()
     third = SingleInstance(app_paths.data_dir)
     assert third.acquire()  # released: the next reader is the primary one

@@ -15,6 +15,8 @@ from reader.document.loader import document_from_text
 from reader.ui.reader_view import ReaderView
 from reader.ui.utf16 import Utf16Map
 
+from .conftest import HANG_TIMEOUT_MS
+
 ASTRAL = "𠀀𠀁𪚥𩸽"  # CJK Extension B and beyond: two UTF-16 units each
 
 
@@ -23,7 +25,7 @@ def make_view(qtbot: QtBot) -> ReaderView:
     qtbot.addWidget(view)
     view.resize(700, 500)
     view.show()
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=HANG_TIMEOUT_MS)
     return view
 
 

@@ -23,7 +23,7 @@ from reader.app.settings import DEFAULT_FONT_SIZE, load_settings
 from reader.ui.theme import THEMES
 from reader.ui.window import MainWindow
 
-from .conftest import MakeWindow, wait_for_load
+from .conftest import HANG_TIMEOUT_MS, MakeWindow, wait_for_load
 
 
 def open_article(qtbot: QtBot, window: MainWindow) -> None:
@@ -87,7 +87,7 @@ def test_the_section_being_read_is_marked_while_scrolling(qtbot: QtBot, window: 
     document = window.current_document()
     assert document is not None
     second = document.sections[1]
-    with qtbot.waitSignal(window.view.position_changed, timeout=2000):
+    with qtbot.waitSignal(window.view.position_changed, timeout=HANG_TIMEOUT_MS):
         window.view.verticalScrollBar().setValue(int(block_top(window, second.paragraph_index + 2)))
     assert window.toc.currentRow() == 2
     assert window.toc.item(2).font().bold()
@@ -312,7 +312,7 @@ def test_the_reading_position_is_saved_soon_after_scrolling_without_closing(
             load_settings(app_paths.settings_file).position_of(document.fingerprint)
             == document.sections[2].start
         ),
-        timeout=5000,
+        timeout=HANG_TIMEOUT_MS,
     )
 
 

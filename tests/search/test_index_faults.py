@@ -41,7 +41,8 @@ from reader.search.searcher import DocumentSearcher, IndexState
 from tests.search.reference import Reference, check_result, same_hits
 
 QUERIES = ("智算", "哈爾濱", "GPT", "算", "大模型 中心", '"智算中心"', "AI -GPT", "，")
-SUBPROCESS_TIMEOUT = 120
+SUBPROCESS_TIMEOUT = 600
+"""A hang detector for the command-line children, not a budget: they build the novel's index."""
 
 
 @pytest.fixture
@@ -275,14 +276,15 @@ def test_a_stale_lock_left_without_an_index_is_replaced_by_a_build(
     article_scanner: DocumentSearcher,
     article_reference: Reference,
 ) -> None:
-    """A writer that died in the index directory left only its (still held) lock."""
+    """A writer that died in the index directory left only its (still held) lock.
+
+    The lock stays held for the whole test, so a build that waited for it could only fail (Whoosh
+    gives up with a LockError): building at all shows it did not wait."""
     directory = index_directory(cache_dir, article.fingerprint)
     directory.mkdir(parents=True)
     hold_lock(directory / "MAIN_WRITELOCK", held_lock)
     searcher = DocumentSearcher(article, cache_dir)
-    started = time.monotonic()
     assert_rebuilt(searcher, directory)
-    assert time.monotonic() - started < 5, "the build waited for the stale lock"
     assert_searches_like_the_scan(searcher, article_scanner, article_reference, Method.INDEX)
     searcher.close()
 
@@ -316,8 +318,6 @@ def _under_proc(_tmp_path: Path) -> Path:
 
 
 def _read_only_directory(tmp_path: Path) -> Path:
-    if os.geteuid() == 0:
-        pytest.skip("root writes through directory permissions")
     cache_home = tmp_path / "read-only"
     cache_home.mkdir()
     cache_home.chmod(0o500)
@@ -331,7 +331,12 @@ UNWRITABLE = {
 }
 
 
-@pytest.fixture(params=list(UNWRITABLE))
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=[pytest.mark.unprivileged] if "read-only" in name else [])
+        for name in UNWRITABLE
+    ]
+)
 def unwritable_cache_home(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Path, str]]:
