@@ -1,6 +1,6 @@
 """Atomic replacement writes only regular files: never a device, FIFO, socket or folder.
 
-`export_to` (the window's and the command line's export) and the settings go through it.
+Exports (the window's and the command line's) and the settings go through it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations.transfer import export_to
 from reader.app.atomic import NotARegularFileError, write_atomically
 
 
@@ -38,7 +37,7 @@ def test_a_symlink_to_a_regular_file_keeps_the_link_and_replaces_its_target(
     target.write_text("舊", encoding="utf-8")
     link = tmp_path / "notes-link.md"
     link.symlink_to(target)
-    export_to(link, "新")
+    write_atomically(link, "新\n")
     assert link.is_symlink() and link.readlink() == target
     assert target.read_text(encoding="utf-8") == "新\n"
     assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["notes.md"]  # no leftovers
@@ -47,7 +46,7 @@ def test_a_symlink_to_a_regular_file_keeps_the_link_and_replaces_its_target(
 def test_a_dangling_symlink_creates_the_file_it_names(tmp_path: Path) -> None:
     link = tmp_path / "link.md"
     link.symlink_to(tmp_path / "later.md")
-    export_to(link, "新")
+    write_atomically(link, "新\n")
     assert link.is_symlink()
     assert (tmp_path / "later.md").read_text(encoding="utf-8") == "新\n"
 
@@ -78,7 +77,7 @@ def test_what_is_not_a_regular_file_is_refused_and_left_alone(
     target = make(tmp_path / "target")
     before = os.lstat(target)
     with pytest.raises(NotARegularFileError, match=kind) as refusal:
-        export_to(target, "新")
+        write_atomically(target, "新\n")
     assert isinstance(refusal.value, OSError)  # the callers' one except clause catches it
     after = os.lstat(target)
     assert (stat.S_IFMT(after.st_mode), after.st_ino) == (

@@ -150,7 +150,7 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     path.chmod(0)
     with pytest.raises(UnreadableFileError) as refused:
         load_document(path)
-    assert str(refused.value) == f"You do not have permission to read {path}."
+    assert str(refused.value) == f"You do not have permission to open {path}."
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n\r\n\t\xe3\x80\x80\n"])
