@@ -431,7 +431,7 @@ class GuiProbe:
     def on_paint(self, view: Any, now: float) -> None:
         """After each paint of the page."""
         self.marks.setdefault("window_painted", now)
-        if self.phase == "open" and view.shown_document is not None:
+        if self.phase == "open" and self.window.current_document() is not None:
             self.marks.setdefault("first_paint", now)
             if self.selections and "marked_paint" not in self.marks:
                 self.marks["marked_paint"] = now
@@ -542,7 +542,7 @@ class GuiProbe:
         from reader.annotations.model import Colour
 
         self.set_phase("settle")
-        document = self.window.view.shown_document
+        document = self.window.current_document()
         assert document is not None
         self.window.view.scroll_to_offset(len(document.text) // 2)
         rng = random.Random(SEED + 2)

@@ -156,7 +156,7 @@ def child_start_article() -> None:
     state = {"done": False}
 
     def on_paint(view: Any) -> None:
-        if state["done"] or view.shown_document is None:
+        if state["done"] or window.current_document() is None:
             return
         state["done"] = True
         print("painted", flush=True)  # the parent stops its clock on this line
@@ -194,7 +194,7 @@ def child_open_novel() -> None:
     def on_paint(view: Any) -> None:
         now = time.perf_counter()
         marks.setdefault("window_painted", now)
-        shown = view.shown_document
+        shown = window.current_document()
         if "open" in marks and shown is not None and shown.source == target:
             marks.setdefault("first_paint", now)
 
@@ -249,7 +249,7 @@ def child_open_novel() -> None:
     QTimer.singleShot(0, start)
     QTimer.singleShot(int(CHILD_TIMEOUT_S * 1000), lambda: app.exit(3))
     code = app.exec()
-    ok = "laid_out" in marks and window.view.shown_document is not None
+    ok = "laid_out" in marks and window.current_document() is not None
     worst_gap, worst_at = max(stalls) if stalls else (0.0, marks.get("open", 0.0))
     open_t = marks.get("open", 0.0)
     print("done", flush=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.placement import place
@@ -24,21 +24,13 @@ from reader.document.model import Document
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme, highlight_colour, note_underline_colour
+from reader.ui.workers import run_in_background
 
 EXTERNAL_CHANGE_POLL_MS = 1000
 
 
 class _Signals(QObject):
     anchored = Signal(object, object)
-
-
-class _AnchorJob(QRunnable):
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self._work = work
-
-    def run(self) -> None:
-        self._work()
 
 
 class AnnotationController(QObject):
@@ -108,7 +100,7 @@ class AnnotationController(QObject):
         def work() -> None:
             signals.anchored.emit(session, place(stale, document))
 
-        QThreadPool.globalInstance().start(_AnchorJob(work))
+        run_in_background(work)
 
     def _on_anchored(self, session: AnnotationSession, placed: list[Annotation]) -> None:
         """Save the re-anchored annotations (one transaction) and show them."""

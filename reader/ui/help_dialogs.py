@@ -1,84 +1,118 @@
-"""Help: every command with its shortcuts, and what the reader is and where it keeps things."""
+"""Help: every command with its keys (from the action table), what the reader is, and where
+it keeps things."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMenu,
-    QMenuBar,
-    QTableWidget,
-    QTableWidgetItem,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import __version__
 from reader.app.paths import AppPaths
+from reader.ui.actions import ACTIONS, ActionSpec, Group, listed_keys
 from reader.ui.plain_text import escaped
 
 _MNEMONIC = re.compile(r"&(&?)")
 """``&x`` marks x as the shortcut letter; ``&&`` is a literal ``&``."""
 
 
-def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
-    """(menu, command, shortcuts) for every command in the menus, in menu order."""
-    rows: list[tuple[str, str, str]] = []
-
-    def walk(menu: QMenu, path: str) -> None:
-        for action in menu.actions():
-            submenu = action.menu()
-            if isinstance(submenu, QMenu):
-                walk(submenu, f"{path} › {_plain(action.text())}")
-            elif not action.isSeparator() and action.text():
-                keys = ", ".join(
-                    s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-                )
-                rows.append((path, _plain(action.text()), keys))
-
-    for top in menu_bar.actions():
-        menu = top.menu()
-        if isinstance(menu, QMenu):
-            walk(menu, _plain(top.text()))
-    return rows
-
-
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """A menu item's text as shown: without its shortcut marker, ``&&`` back to ``&``."""
     return _MNEMONIC.sub(r"\1", text).rstrip("…")
 
 
-class ShortcutsDialog(QDialog):
-    """A table of every command and its keys."""
+def shortcut_rows(specs: Sequence[ActionSpec] = ACTIONS) -> list[tuple[str, str, str]]:
+    """(task, command, keys) for every command: grouped by task in the table's group order,
+    and within a task the commands with keys first, so the dialog reads as a key reference."""
+    rows: list[tuple[str, str, str]] = []
+    for group in Group:
+        members = [spec for spec in specs if spec.group is group]
+        members.sort(key=lambda spec: not listed_keys(spec))  # stable: table order otherwise
+        for spec in members:
+            keys = ", ".join(listed_keys(spec))
+            if spec.note and keys:
+                keys = f"{keys} ({spec.note})"
+            rows.append((group.value, spec.title or plain_text(spec.text), keys))
+    return rows
 
-    def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None) -> None:
+
+class ShortcutsDialog(QDialog):
+    """Every command and its keys, grouped by task, with a box to find one by name or key."""
+
+    def __init__(
+        self, specs: Sequence[ActionSpec] = ACTIONS, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
         self.setObjectName("shortcutsDialog")
-        rows = shortcut_rows(menu_bar)
-        table = QTableWidget(len(rows), 3, self)
-        table.setObjectName("shortcutsTable")
-        table.setAccessibleName("Keyboard shortcuts")
-        table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for number, row in enumerate(rows):
-            for column, text in enumerate(row):
-                table.setItem(number, column, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("shortcutsFilter")
+        self.filter.setAccessibleName("Filter shortcuts")
+        self.filter.setPlaceholderText("Filter: type part of a command or a key")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("shortcutsTable")
+        self.tree.setAccessibleName("Keyboard shortcuts")
+        self.tree.setHeaderLabels(["Command", "Keys"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setEditTriggers(QTreeWidget.EditTrigger.NoEditTriggers)
+        self._fill(shortcut_rows(specs))
+        self.filter.textChanged.connect(self._apply_filter)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.table = table
-        self.resize(640, 560)
+        self.resize(560, 640)
+
+    def _fill(self, rows: list[tuple[str, str, str]]) -> None:
+        groups: dict[str, QTreeWidgetItem] = {}
+        self._rows: list[tuple[QTreeWidgetItem, QTreeWidgetItem]] = []
+        for group, command, keys in rows:
+            if group not in groups:
+                header = QTreeWidgetItem(self.tree, [group])
+                header.setFirstColumnSpanned(True)
+                header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = header.font(0)
+                font.setBold(True)
+                header.setFont(0, font)
+                groups[group] = header
+            self._rows.append((groups[group], QTreeWidgetItem(groups[group], [command, keys])))
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + 24)
+
+    def _apply_filter(self, text: str) -> None:
+        """Show the commands whose name, keys or task contain every word typed."""
+        words = text.casefold().split()
+        shown: set[int] = set()
+        for header, row in self._rows:
+            haystack = f"{header.text(0)} {row.text(0)} {row.text(1)}".casefold()
+            row.setHidden(not all(word in haystack for word in words))
+            if not row.isHidden():
+                shown.add(id(header))
+        for header, _row in self._rows:
+            header.setHidden(id(header) not in shown)
+
+    def visible_rows(self) -> list[tuple[str, str, str]]:
+        """(task, command, keys) of the rows the filter leaves shown, top to bottom."""
+        return [
+            (header.text(0), row.text(0), row.text(1))
+            for header, row in self._rows
+            if not header.isHidden() and not row.isHidden()
+        ]
 
 
 class AboutDialog(QDialog):
@@ -105,16 +139,3 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
-
-
-def help_actions(window: QWidget, menu_bar: QMenuBar, paths: AppPaths) -> list[QAction]:
-    """Help › Keyboard Shortcuts and Help › About, as actions owned by `window`."""
-    shortcuts = QAction("&Keyboard Shortcuts", window)
-    shortcuts.setShortcuts(
-        [QKeySequence(QKeySequence.StandardKey.HelpContents), QKeySequence("Ctrl+/")]
-    )
-    shortcuts.triggered.connect(lambda: ShortcutsDialog(menu_bar, window).exec())
-    about = QAction("&About Reader", window)
-    about.triggered.connect(lambda: AboutDialog(paths, window).exec())
-    window.addAction(shortcuts)
-    return [shortcuts, about]

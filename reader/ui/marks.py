@@ -8,7 +8,7 @@ spans near the page (see `ReaderView`), and a layer answers with two binary sear
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
@@ -36,6 +36,9 @@ class MarkLayer:
 
     def __len__(self) -> int:
         return len(self._marks)
+
+    def __iter__(self) -> Iterator[Mark]:
+        return iter(self._marks)
 
     def between(self, low: int, high: int, limit: int) -> list[Mark]:
         """Marks overlapping [low, high), in order, at most `limit` of them."""

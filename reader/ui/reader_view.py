@@ -11,46 +11,28 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontMetricsF,
     QKeyEvent,
     QPaintEvent,
     QResizeEvent,
     QTextBlock,
-    QTextCharFormat,
-    QTextCursor,
     QTextDocument,
     QTextFrameFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from reader.document.model import Document, ParagraphKind
+from reader.document.model import Document
 from reader.document.script import Script, guess_script
-from reader.search.results import Hit
 from reader.ui.marks import Mark, MarkLayer
-from reader.ui.theme import (
-    LINE_HEIGHT_PERCENT,
-    MEASURE_IN_CHARACTERS,
-    THEMES,
-    Theme,
-    body_block_format,
-    body_char_format,
-    body_font,
-    heading_block_format,
-    heading_char_format,
-)
+from reader.ui.page_builder import build_page
+from reader.ui.page_marks import PageMarks
+from reader.ui.theme import LINE_HEIGHT_PERCENT, MEASURE_IN_CHARACTERS, THEMES, Theme
 from reader.ui.utf16 import Utf16Map
 
 MIN_SIDE_MARGIN = 28
 SIDE_MARGIN_TOLERANCE = 12
-TOP_MARGIN = 36
 POSITION_REPORT_DELAY_MS = 120
 PAGE_OVERLAP_LINES = 2
-MAX_MARKS = 800
-MARK_SLACK = 3000
-"""Characters marked beyond the widened page, so small scrolls need no re-marking."""
-HIT_POSITION_FROM_TOP = 0.3
-"""A hit jumped to is shown a third of the way down the page, with context above it."""
 
 
 class ReaderView(QTextBrowser):
@@ -79,15 +61,8 @@ class ReaderView(QTextBrowser):
         self._theme = THEMES["light"]
         self._font_size = 15.0
         self._script = Script.UNKNOWN
-        self._search_hits: list[Hit] = []
-        self._current_hit: int | None = None
-        self._search_layer = MarkLayer()
-        self._annotation_layer = MarkLayer()
-        self._flash_layer = MarkLayer()
-        self._marked_range = (0, -1)
+        self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
-        self._painted = False
-        self._marks_waiting = False
         self._report_timer = QTimer(self)
         self._report_timer.setSingleShot(True)
         self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
@@ -96,17 +71,10 @@ class ReaderView(QTextBrowser):
 
     # -- what is shown -------------------------------------------------------------------------
 
-    @property
-    def shown_document(self) -> Document | None:
-        """The document on the page, if any."""
-        return self._document
-
     def show_document(self, document: Document, offset: int = 0) -> None:
         """Lay out `document` and scroll so that canonical `offset` is at the top."""
-        self._document = document
-        self._search_hits, self._current_hit = [], None
-        self._search_layer, self._annotation_layer = MarkLayer(), MarkLayer()
-        self._flash_layer = MarkLayer()
+        self._document = document  # the window's: kept to lay the page out again
+        self._marks.clear()
         self._utf16 = Utf16Map(document.text)
         self._script = guess_script(document.text)
         self._rebuild(offset)
@@ -119,55 +87,17 @@ class ReaderView(QTextBrowser):
             self._rebuild(self.top_offset())
 
     def _rebuild(self, offset: int) -> None:
-        """Build a fresh QTextDocument: one block per paragraph, formats from the theme."""
+        """Lay the page out afresh (new document, theme or size) and return to `offset`."""
         assert self._document is not None
-        document = self._document
-        font = body_font(self._script, self._font_size)
-        page = QTextDocument(self)
-        page.setUndoRedoEnabled(False)
-        page.setDefaultFont(font)
-        page.setDocumentMargin(0)
-        # Margins go in before the text: changing the frame format of a laid-out book would
-        # make Qt lay out all of it again, synchronously.
-        root = page.rootFrame().frameFormat()
-        root.setTopMargin(TOP_MARGIN)
-        root.setBottomMargin(TOP_MARGIN * 3)
-        root.setLeftMargin(self._side_margin())
-        root.setRightMargin(self._side_margin())
-        page.rootFrame().setFrameFormat(root)
-
-        body_block, body_char = body_block_format(font), body_char_format(self._theme)
-        cursor = QTextCursor(page)
-        cursor.beginEditBlock()
-        for index, paragraph in enumerate(document.paragraphs):
-            if paragraph.kind is ParagraphKind.HEADING:
-                level = self._heading_level(index)
-                block = heading_block_format(font, level)
-                char = heading_char_format(font, level, self._theme)
-            else:
-                block, char = body_block, body_char
-            if index == 0:
-                cursor.setBlockFormat(block)
-                cursor.setBlockCharFormat(char)
-                cursor.setCharFormat(char)
-            else:
-                cursor.insertBlock(block, char)
-            cursor.insertText(document.text[paragraph.start : paragraph.end], char)
-        cursor.endEditBlock()
-
+        page = build_page(
+            self._document, self._theme, self._font_size, self._script, self._side_margin(), self
+        )
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
-        self._painted = False
+        self._marks.painted = False
         self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
-        self._search_layer = self._search_marks()  # the theme's colours may have changed
-        self._refresh_marks(force=True)
+        self._marks.recolour(self._theme)
+        self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
-
-    def _heading_level(self, paragraph_index: int) -> int:
-        assert self._document is not None
-        for section in self._document.sections:
-            if section.paragraph_index == paragraph_index:
-                return section.level
-        return 1
 
     # -- positions -----------------------------------------------------------------------------
 
@@ -259,94 +189,29 @@ class ReaderView(QTextBrowser):
     def _report_position(self) -> None:
         if self._document is not None:
             self.position_changed.emit(self.top_offset())
-            self._refresh_marks()
+            self._marks.refresh()
 
     # -- marks: search hits over annotation highlights -------------------------------------------
 
-    def set_search_hits(self, hits: Sequence[Hit], current: int | None = None) -> None:
-        """Mark `hits` (in reading order) in the text, `hits[current]` more strongly."""
-        self._search_hits, self._current_hit = list(hits), current
-        self._search_layer = self._search_marks()
-        self._refresh_marks(force=True)
+    def set_search_marks(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Mark the search hits at `spans` (in reading order), `spans[current]` more strongly;
+        the search controller keeps the hits themselves."""
+        self._marks.set_search(spans, current, self._theme)
+        self._marks.refresh(force=True)
 
     def set_annotation_marks(self, marks: Sequence[Mark]) -> None:
         """Paint these annotation highlights (under the search hits)."""
-        self._annotation_layer = MarkLayer(marks)
-        self._refresh_marks(force=True)
+        self._marks.annotations = MarkLayer(marks)
+        self._marks.refresh(force=True)
 
     def flash(self, span: tuple[int, int] | None) -> None:
         """Mark a span strongly for a moment (the window clears it), so the eye finds it."""
-        colour = QColor(self._theme.search_current)
-        self._flash_layer = MarkLayer([Mark(span[0], span[1], colour)] if span else [])
-        self._refresh_marks(force=True)
+        self._marks.set_flash(span, self._theme)
+        self._marks.refresh(force=True)
 
     def annotation_keys_at(self, offset: int) -> list[str]:
         """Keys (annotation ids) of the highlights covering `offset`, topmost last."""
-        return [mark.key for mark in self._annotation_layer.at(offset)]
-
-    def show_hit(self, number: int) -> None:
-        """Make hit `number` the current one and scroll it into view."""
-        self._current_hit = number
-        self._search_layer = self._search_marks()
-        self.jump_to(self._search_hits[number].start, from_top=HIT_POSITION_FROM_TOP)
-        self._refresh_marks(force=True)
-
-    def _search_marks(self) -> MarkLayer:
-        hit_colour = QColor(self._theme.search_hit)
-        current_colour = QColor(self._theme.search_current)
-        return MarkLayer(
-            [
-                Mark(hit.start, hit.end, current_colour if n == self._current_hit else hit_colour)
-                for n, hit in enumerate(self._search_hits)
-            ]
-        )
-
-    def _visible_range(self) -> tuple[int, int]:
-        """Canonical offsets of the text on the page, widened by a page's worth each way."""
-        top = self.offset_at_y(0)
-        bottom = self.offset_at_y(self.viewport().height())
-        top, bottom = min(top, bottom), max(top, bottom)
-        margin = max(bottom - top, 500)
-        return max(top - margin, 0), bottom + margin
-
-    def _refresh_marks(self, force: bool = False) -> None:
-        """Paint the marks near the page, unless the page is still within the painted span.
-
-        Only marks on and near the page are turned into Qt selections, and again as the
-        reader scrolls: that keeps a novel with thousands of marks as light as an article.
-        """
-        if not self._painted:
-            # Before the page's first paint Qt has not begun its lazy layout, and the first
-            # geometry query (setting selections is one) lays out the whole book at once.
-            self._marks_waiting = True
-            return
-        layers = (self._annotation_layer, self._search_layer, self._flash_layer)
-        if self._document is None or not any(len(layer) for layer in layers):
-            if self.extraSelections():
-                self.setExtraSelections([])
-            return
-        low, high = self._visible_range()
-        marked_low, marked_high = self._marked_range
-        if not force and marked_low <= low and high <= marked_high:
-            return
-        low, high = max(low - MARK_SLACK, 0), high + MARK_SLACK
-        marks = self._annotation_layer.between(low, high, MAX_MARKS)
-        marks += self._search_layer.between(low, high, MAX_MARKS)
-        marks += self._flash_layer.between(low, high, 1)
-        self.setExtraSelections([self._selection(mark) for mark in marks])
-        self._marked_range = (low, high)
-
-    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection:
-        selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.qt_position(mark.start))
-        cursor.setPosition(self.qt_position(mark.end), QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor
-        selection.format.setBackground(mark.background)
-        if mark.underline is not None:
-            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            selection.format.setUnderlineColor(mark.underline)
-        return selection
+        return [mark.key for mark in self._marks.annotations.at(offset)]
 
     # -- layout: a comfortable measure, centred ----------------------------------------------------
 
@@ -369,11 +234,11 @@ class ReaderView(QTextBrowser):
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint; after a new page's first paint, put on the marks that were waiting for it."""
         super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            if self._marks_waiting:
-                self._marks_waiting = False
-                QTimer.singleShot(0, self, lambda: self._refresh_marks(force=True))
+        if not self._marks.painted:
+            self._marks.painted = True
+            if self._marks.waiting:
+                self._marks.waiting = False
+                QTimer.singleShot(0, self, lambda: self._marks.refresh(force=True))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the text column centred and no wider than the measure."""

@@ -17,6 +17,9 @@ from reader.ui.reader_view import ReaderView
 from reader.ui.search_panel import SearchPanel
 from reader.ui.search_session import SearchSession
 
+HIT_POSITION_FROM_TOP = 0.3
+"""A hit jumped to is shown a third of the way down the page, with context above it."""
+
 
 class SearchController(QObject):
     """The behaviour of search in the window."""
@@ -102,8 +105,13 @@ class SearchController(QObject):
 
     def _go_to(self, number: int) -> None:
         self._current = number
-        self.view.show_hit(number)
+        self.view.jump_to(self._hits[number].start, from_top=HIT_POSITION_FROM_TOP)
+        self._mark_hits()
         self.panel.select_hit(self._hits[number])
+
+    def _mark_hits(self) -> None:
+        """Show the hits on the page; this controller is the only keeper of the hit list."""
+        self.view.set_search_marks([(hit.start, hit.end) for hit in self._hits], self._current)
 
     def _show(self, result: SearchResult) -> None:
         previous = self.current_hit if self.result and self.result.query == result.query else None
@@ -115,7 +123,7 @@ class SearchController(QObject):
             if number < len(self._hits) and self._hits[number].start == previous.start:
                 self._current = number
         self.panel.show_result(result)
-        self.view.set_search_hits(self._hits, self._current)
+        self._mark_hits()
         if self._current is not None:
             self.panel.select_hit(self._hits[self._current])
         steps, self._pending_steps = self._pending_steps, 0
@@ -127,7 +135,7 @@ class SearchController(QObject):
     def _forget(self) -> None:
         self.result, self._hits, self._current = None, [], None
         self._pending_steps = 0
-        self.view.set_search_hits([])
+        self._mark_hits()
 
     def _on_index_status(self, status: str) -> None:
         building = self.session.building

@@ -13,17 +13,17 @@ index builds, queries are answered by scanning, and the result says so.
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable
 from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from reader.document.model import Document
 from reader.search.background import Message, start_build
 from reader.search.results import SearchResult
 from reader.search.searcher import DocumentSearcher, IndexState
+from reader.ui.workers import run_in_background
 
 CHILD_POLL_MS = 100
 _Child = tuple[SpawnProcess, "Queue[Message]"]
@@ -34,17 +34,6 @@ class _Signals(QObject):
     progress = Signal(float, int)
     built = Signal(str, int)
     answered = Signal(object, int, int)
-
-
-class _Job(QRunnable):
-    """Runs one callable on the thread pool."""
-
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self._work = work
-
-    def run(self) -> None:
-        self._work()
 
 
 class SearchSession(QObject):
@@ -105,7 +94,7 @@ class SearchSession(QObject):
                     searcher.mark_unavailable(f"The search index cannot be built ({error}).")
             signals.prepared.emit(searcher, child, generation)
 
-        self._pool.start(_Job(prepare))
+        run_in_background(prepare, self._pool)
 
     def search(self, text: str) -> None:
         """Answer `text` in the background; `results_ready` follows unless a newer query
@@ -120,7 +109,7 @@ class SearchSession(QObject):
         def answer() -> None:
             signals.answered.emit(searcher.search(text), number, generation)
 
-        self._pool.start(_Job(answer))
+        run_in_background(answer, self._pool)
 
     def shutdown(self) -> None:
         """Stop any build and wait briefly for the workers."""
@@ -192,7 +181,7 @@ class SearchSession(QObject):
             opened = searcher.open_index()
             signals.built.emit("" if opened else searcher.problem, generation)
 
-        self._pool.start(_Job(open_built))
+        run_in_background(open_built, self._pool)
 
     def _stop_child(self) -> None:
         self._poll.stop()

@@ -1,8 +1,8 @@
-"""Background jobs: slow work runs on the thread pool and reports back through signals.
+"""Background jobs: slow work runs on a thread pool and reports back through signals.
 
 Loading a 2.6 MB novel (decoding, cleanup, chapter detection) takes long enough to drop frames,
 so the window hands it to a worker and keeps painting; results cross back to the UI thread as
-queued signals carrying immutable core objects.
+queued signals carrying immutable core objects. Search and re-anchoring use the same `Job`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,27 @@ from reader.document.model import Document
 from reader.ui.plain_text import readable
 
 
+class Job(QRunnable):
+    """Runs one callable on a thread pool (a QRunnable cannot be made from a function).
+
+    The callable reports through signals of an object that lives on the UI thread; it holds
+    no reference to widgets, which may be gone by the time it finishes.
+    """
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self._work = work
+
+    def run(self) -> None:
+        """Qt's entry point on the worker thread."""
+        self._work()
+
+
+def run_in_background(work: Callable[[], None], pool: QThreadPool | None = None) -> None:
+    """Start `work` on `pool` (the global pool by default)."""
+    (pool or QThreadPool.globalInstance()).start(Job(work))
+
+
 class LoadSignals(QObject):
     """Signals of one load job (a QRunnable cannot carry signals itself)."""
 
@@ -28,21 +49,16 @@ class LoadSignals(QObject):
     strings silently drop the lone surrogates of an undecodable file name)."""
 
 
-class _LoadJob(QRunnable):
-    def __init__(self, load: Callable[[], Document], request: int, signals: LoadSignals) -> None:
-        super().__init__()
-        self._load, self._request, self._signals = load, request, signals
-
-    def run(self) -> None:
-        try:
-            document = self._load()
-        except DocumentError as error:
-            self._signals.failed.emit(readable(str(error)), self._request)
-        except Exception as error:  # a bug must not leave the window waiting forever
-            message = f"The file could not be opened: {error!r}"
-            self._signals.failed.emit(readable(message), self._request)
-        else:
-            self._signals.loaded.emit(document, self._request)
+def _load(load: Callable[[], Document], request: int, signals: LoadSignals) -> None:
+    try:
+        document = load()
+    except DocumentError as error:
+        signals.failed.emit(readable(str(error)), request)
+    except Exception as error:  # a bug must not leave the window waiting forever
+        message = f"The file could not be opened: {error!r}"
+        signals.failed.emit(readable(message), request)
+    else:
+        signals.loaded.emit(document, request)
 
 
 class DocumentLoader(QObject):
@@ -70,10 +86,10 @@ class DocumentLoader(QObject):
         """Start loading `path`; `loaded` or `failed` follows."""
         self._latest_request += 1
         self._pending = True
-        job = _LoadJob(
-            lambda: load_document(path, encoding, title), self._latest_request, self._signals
+        request, signals = self._latest_request, self._signals
+        run_in_background(
+            lambda: _load(lambda: load_document(path, encoding, title), request, signals)
         )
-        QThreadPool.globalInstance().start(job)
 
     def _deliver(self, document: Document, request: int) -> None:
         if request == self._latest_request:

@@ -128,7 +128,7 @@ def test_a_note_is_saved_as_typed_and_shown_escaped_on_hover(
     select(reader, start, end)
     reader.gestures.note_on_selection()
     editor = reader.annotations_panel.editor
-    assert reader.annotations_dock.isVisible() and editor.note.hasFocus()
+    assert reader.panels.annotations_dock.isVisible() and editor.note.hasFocus()
     note = '<img src="file:///etc/passwd"> **bold** 注意'
     qtbot.keyClicks(editor.note, "x")
     editor.note.setPlainText(note)
@@ -196,11 +196,11 @@ def test_note_edits_undo_as_one_step(
 
 
 def test_a_hidden_panel_catches_up_when_shown(qtbot: QtBot, reader: MainWindow) -> None:
-    assert not reader.annotations_dock.isVisible()
+    assert not reader.panels.annotations_dock.isVisible()
     created = reader.annotations.highlight(*passage_range(reader), Colour.GREEN)
     assert created is not None
     assert reader.annotations_panel.items() == []  # not rebuilt while nobody looks
-    reader.annotations_dock.show()
+    reader.panels.annotations_dock.show()
     rows = reader.annotations_panel.items()
     assert [r.data(0, Qt.ItemDataRole.UserRole).id for r in rows] == [created.id]
 
@@ -210,7 +210,7 @@ def test_the_panel_groups_filters_and_restores_from_the_trash(
 ) -> None:
     document = reader.current_document()
     assert document is not None
-    reader.annotations_dock.show()  # a hidden panel only notes that it is stale
+    reader.panels.annotations_dock.show()  # a hidden panel only notes that it is stale
     first = reader.annotations.highlight(*passage_range(reader), Colour.YELLOW, note="底座")
     second = reader.annotations.highlight(*passage_range(reader, "應用"), Colour.GREEN)
     assert first is not None and second is not None
@@ -243,7 +243,7 @@ def test_clicking_an_annotation_in_the_panel_scrolls_to_it(
     created = reader.annotations.highlight(start, end, Colour.BLUE)
     assert created is not None
     reader.view.scroll_to_offset(0)
-    reader.annotations_dock.show()
+    reader.panels.annotations_dock.show()
     item = reader.annotations_panel.items()[0]
     tree = reader.annotations_panel.tree
     qtbot.mouseClick(
@@ -272,7 +272,7 @@ def test_highlights_come_back_when_the_document_is_reopened(
 def test_an_edited_file_keeps_its_notes_and_lists_what_cannot_be_placed(
     qtbot: QtBot, reader: MainWindow, store: AnnotationStore, tmp_path: Path
 ) -> None:
-    reader.annotations_dock.show()
+    reader.panels.annotations_dock.show()
     path = tmp_path / "essay.txt"
     keep, lose = "這一段會留下來，即使前面加了字。", "這一段將被整段刪除掉，不再存在。"
     path.write_text(f"開頭。\n{keep}\n{lose}\n結尾。", encoding="utf-8")

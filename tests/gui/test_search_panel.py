@@ -144,7 +144,7 @@ def test_escape_clears_the_search_and_its_marks(qtbot: QtBot, article_window: Ma
 )
 def test_hostile_queries_never_raise(qtbot: QtBot, article_window: MainWindow, query: str) -> None:
     window = article_window
-    window.start_search()
+    window.panels.start_search()
     with qtbot.waitSignal(window.search.session.results_ready, timeout=HANG_TIMEOUT_MS):
         window.search_panel.query_edit.setText(query)
         window.search_panel.query_edit.textEdited.emit(query)

@@ -112,7 +112,7 @@ def test_a_file_with_an_undecodable_name_is_remembered_and_shown_readably(
     wait_for_load(qtbot, window, lambda: window.open_path(undecodable_file))
     assert window.current_path() == undecodable_file
     assert "bad\\xff" in window.windowTitle()  # the title names the byte, as the CLI does
-    window.go_to_entry(window.toc.entries[1])
+    window.navigation.go_to_entry(window.toc.entries[1])
     offset = window.view.top_offset()
     assert offset > 0
     window.close()

@@ -28,7 +28,7 @@ from pytestqt.qtbot import QtBot
 from reader.annotations.store import AnnotationStore
 from reader.app.paths import AppPaths
 from reader.app.services import Services
-from reader.ui.help_dialogs import AboutDialog, shortcut_rows
+from reader.ui.help_dialogs import AboutDialog, plain_text, shortcut_rows
 from reader.ui.window import MainWindow
 
 from .conftest import wait_for_load
@@ -129,8 +129,8 @@ def hostile_window(
         made.id, f'<img src="file://{bait}"> <a href="x">l</a> <b>b</b> &amp;'
     )
     window.annotations.set_tags(made.id, ["<b>t</b>", f'<img src="{bait}">'])
-    window.edit_note(made.id)  # shows the panel with the annotation chosen
-    window.go_to_entry(heading)
+    window.panels.edit_note(made.id)  # shows the panel with the annotation chosen
+    window.navigation.go_to_entry(heading)
     return window
 
 
@@ -184,8 +184,8 @@ def test_no_document_or_user_text_is_ever_rendered_as_markup(
 ) -> None:
     window = hostile_window
     search_for(qtbot, window, "img")
-    window.annotations_dock.show()
-    window.annotations_dock.raise_()
+    window.panels.annotations_dock.show()
+    window.panels.annotations_dock.raise_()
     qtbot.waitUntil(lambda: bool(window.annotations_panel.items()))
     offenders = [
         where for where, text, rich in _shown_texts(window) if rich and _rendered_as_markup(text)
@@ -207,7 +207,7 @@ def test_the_text_behind_each_tooltip_is_shown_as_it_is(
     assert [_displayed(tip) for tip in toc_tips] == [entry.title for entry in document.toc()]
     [item] = window.annotations_panel.items()
     assert _displayed(item.toolTip(0)) == document.toc()[1].title
-    assert window._section_label.text() == document.toc()[1].title
+    assert window.status_line.section_label.text() == document.toc()[1].title
 
 
 def _displayed(tooltip: str) -> str:
@@ -238,7 +238,7 @@ def test_hovering_a_hostile_entry_shows_its_text_and_reads_no_file(
     qtbot: QtBot, hostile_window: MainWindow, watch: OpenWatch, bait: Path, view_name: str
 ) -> None:
     window = hostile_window
-    window.annotations_dock.show()
+    window.panels.annotations_dock.show()
     qtbot.waitUntil(lambda: bool(window.annotations_panel.items()))
     view: QListWidget | QTreeWidget
     if view_name == "toc":
@@ -284,8 +284,9 @@ def test_help_dialogs_show_file_names_as_they_are(
     qtbot: QtBot, hostile_window: MainWindow, bait: Path
 ) -> None:
     window = hostile_window
-    recent_row = [row for row in shortcut_rows(window.menuBar()) if "Recent" in row[0]]
-    assert [command for _menu, command, _keys in recent_row] == [str(window.current_path())]
+    [recent] = window.recent_menu.actions()
+    assert plain_text(recent.text()) == str(window.current_path())  # shown as it is
+    assert not [row for row in shortcut_rows() if str(window.current_path()) in row[1]]
     hostile = Path(os.fsdecode(f'/tmp/<img src="{bait}"> &amp; '.encode() + b"\xff"))
     about = AboutDialog(AppPaths(hostile, hostile, hostile), window)
     qtbot.addWidget(about)

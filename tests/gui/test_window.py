@@ -157,13 +157,13 @@ def test_themes_colour_the_page_and_are_remembered(
 ) -> None:
     window = make_window()
     open_article(qtbot, window)
-    window.set_theme(theme)
+    window.appearance.set_theme(theme)
     base = window.view.palette().color(QPalette.ColorRole.Base)
     assert base == QColor(THEMES[theme].background)
     window.close()
     reopened = make_window()
     assert reopened.view.palette().color(QPalette.ColorRole.Base) == base
-    checked = [a.text() for a in reopened.theme_actions.actions() if a.isChecked()]
+    checked = [a.text() for a in reopened.appearance.theme_actions.actions() if a.isChecked()]
     assert checked == [THEMES[theme].label]
 
 
@@ -173,7 +173,7 @@ def test_reopening_a_document_returns_to_where_the_reader_left_it(
     window = make_window()
     open_file(qtbot, window, novel_path)
     chapter = window.current_document().sections[49]  # type: ignore[union-attr]
-    window.go_to_entry(window.toc.entries[50])
+    window.navigation.go_to_entry(window.toc.entries[50])
     assert window.view.top_offset() == chapter.start
     window.close()
     reopened = make_window()
@@ -187,11 +187,11 @@ def test_window_geometry_and_panel_layout_are_remembered(
 ) -> None:
     window = make_window()
     window.resize(700, 500)  # the offscreen screen is 800 x 600
-    window.toc_dock.hide()
+    window.panels.toc_dock.hide()
     window.close()
     reopened = make_window()
     assert (reopened.size().width(), reopened.size().height()) == (700, 500)
-    assert not reopened.toc_dock.isVisible()
+    assert not reopened.panels.toc_dock.isVisible()
 
 
 def test_a_users_file_opens_and_joins_the_recent_files(
@@ -306,7 +306,7 @@ def test_the_reading_position_is_saved_soon_after_scrolling_without_closing(
     open_article(qtbot, window)
     document = window.current_document()
     assert document is not None
-    window.go_to_entry(window.toc.entries[3])
+    window.navigation.go_to_entry(window.toc.entries[3])
     qtbot.waitUntil(
         lambda: (
             load_settings(app_paths.settings_file).position_of(document.fingerprint)

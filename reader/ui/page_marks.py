@@ -1,0 +1,114 @@
+"""What is painted over the page: annotation highlights, search hits over them, and a flash.
+
+Only marks on and near the page are turned into Qt extra selections, and again as the reader
+scrolls: that keeps a novel with thousands of marks as light as an article. The layers hold
+paint, not meaning: the search controller keeps the hits, the annotation session the
+annotations; a hit's mark only knows whether it is the current one (to recolour it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextEdit
+
+from reader.ui.marks import Mark, MarkLayer
+from reader.ui.theme import Theme
+
+MAX_MARKS = 800
+MARK_SLACK = 3000
+"""Characters marked beyond the widened page, so small scrolls need no re-marking."""
+CURRENT, HIT = "current", "hit"
+
+
+class PageMarks:
+    """The three layers of one page and the span of text they were last painted for."""
+
+    def __init__(
+        self,
+        view: QTextEdit,
+        offset_at_y: Callable[[int], int],
+        qt_position: Callable[[int], int],
+    ) -> None:
+        self._view, self._offset_at_y, self._qt_position = view, offset_at_y, qt_position
+        self.annotations = MarkLayer()
+        self.search = MarkLayer()
+        self.flash = MarkLayer()
+        self._marked_range = (0, -1)
+        self.painted = False
+        """Whether the page has been painted since it was laid out (see `refresh`)."""
+        self.waiting = False
+        """Whether a refresh was asked for before the first paint."""
+
+    def clear(self) -> None:
+        """A new document: nothing is marked."""
+        self.annotations, self.search, self.flash = MarkLayer(), MarkLayer(), MarkLayer()
+
+    def set_search(
+        self, spans: Sequence[tuple[int, int]], current: int | None, theme: Theme
+    ) -> None:
+        """Mark `spans`, the one numbered `current` more strongly."""
+        self.search = MarkLayer(
+            [
+                _hit_mark(start, end, CURRENT if number == current else HIT, theme)
+                for number, (start, end) in enumerate(spans)
+            ]
+        )
+
+    def recolour(self, theme: Theme) -> None:
+        """The theme changed: the search marks take its colours."""
+        self.search = MarkLayer([_hit_mark(m.start, m.end, m.key, theme) for m in self.search])
+
+    def set_flash(self, span: tuple[int, int] | None, theme: Theme) -> None:
+        """One span marked strongly for a moment, or none."""
+        colour = QColor(theme.search_current)
+        self.flash = MarkLayer([Mark(span[0], span[1], colour)] if span else [])
+
+    def refresh(self, force: bool = False) -> None:
+        """Paint the marks near the page, unless the page is still within the painted span."""
+        if not self.painted:
+            # Before the page's first paint Qt has not begun its lazy layout, and the first
+            # geometry query (setting selections is one) lays out the whole book at once.
+            self.waiting = True
+            return
+        layers = (self.annotations, self.search, self.flash)
+        if not any(len(layer) for layer in layers):
+            if self._view.extraSelections():
+                self._view.setExtraSelections([])
+            return
+        low, high = self._visible_range()
+        marked_low, marked_high = self._marked_range
+        if not force and marked_low <= low and high <= marked_high:
+            return
+        low, high = max(low - MARK_SLACK, 0), high + MARK_SLACK
+        marks = self.annotations.between(low, high, MAX_MARKS)
+        marks += self.search.between(low, high, MAX_MARKS)
+        marks += self.flash.between(low, high, 1)
+        self._view.setExtraSelections([self._selection(mark) for mark in marks])
+        self._marked_range = (low, high)
+
+    def _visible_range(self) -> tuple[int, int]:
+        """Canonical offsets of the text on the page, widened by a page's worth each way."""
+        top = self._offset_at_y(0)
+        bottom = self._offset_at_y(self._view.viewport().height())
+        top, bottom = min(top, bottom), max(top, bottom)
+        margin = max(bottom - top, 500)
+        return max(top - margin, 0), bottom + margin
+
+    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self._view.document())
+        cursor.setPosition(self._qt_position(mark.start))
+        cursor.setPosition(self._qt_position(mark.end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format.setBackground(mark.background)
+        if mark.underline is not None:
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            selection.format.setUnderlineColor(mark.underline)
+        return selection
+
+
+def _hit_mark(start: int, end: int, kind: str, theme: Theme) -> Mark:
+    colour = theme.search_current if kind == CURRENT else theme.search_hit
+    return Mark(start, end, QColor(colour), key=kind)
