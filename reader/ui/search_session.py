@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import queue
 from multiprocessing.context import SpawnProcess
-from multiprocessing.queues import Queue
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from reader.document.model import Document
-from reader.search.background import Message, start_build
+from reader.search.background import ChildMessages, start_build
 from reader.search.results import SearchResult
 from reader.search.searcher import DocumentSearcher, IndexState
 from reader.ui.workers import run_in_background
 
 CHILD_POLL_MS = 100
-_Child = tuple[SpawnProcess, "Queue[Message]"]
+TERMINATE_GRACE_S = 0.2
+_Child = tuple[SpawnProcess, ChildMessages]
 
 
 class _Signals(QObject):
@@ -221,9 +221,14 @@ class SearchSession(QObject):
 
 
 def _terminate(child: _Child) -> None:
-    """End a build process; it removes its half-built workspace as it goes."""
+    """End a build process without keeping anyone waiting: asked first (it then removes its
+    half-built workspace), killed when it does not answer at once (a long C call inside Whoosh
+    can hold it for seconds, and the index is only a cache: the next build starts afresh)."""
     process, messages = child
+    messages.close()
     if process.is_alive():
         process.terminate()
-    process.join(timeout=2)
-    messages.close()
+        process.join(timeout=TERMINATE_GRACE_S)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=TERMINATE_GRACE_S)

@@ -289,9 +289,10 @@ class MainWindow(QMainWindow):
                 return
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember everything before the window goes."""
+        """Remember everything, then go at once: background work is stopped out of sight."""
         self.annotations_panel.editor.save_note()  # nothing typed waits past the window
         self._remember_position()
         self.persistence.save()
+        self.hide()
         self.search.session.shutdown()
         super().closeEvent(event)

@@ -221,3 +221,26 @@ def test_reopening_a_document_reuses_its_index(
     qtbot.waitUntil(lambda: second.search.session.searcher is not None, timeout=HANG_TIMEOUT_MS)
     assert second.search.session.searcher.index_ready  # type: ignore[union-attr]
     assert not second.search.session.building
+
+
+def test_closing_during_a_build_hides_the_window_and_ends_the_child_at_once(
+    qtbot: QtBot, window: MainWindow, novel_path: Path
+) -> None:
+    """A build stuck where it cannot take a signal (here: stopped, as inside a long C call of
+    Whoosh's) must neither keep the window on screen nor outlive it."""
+    earlier_children = set(multiprocessing.active_children())
+    wait_for_load(qtbot, window, lambda: window.open_path(novel_path))
+    qtbot.waitUntil(lambda: window.search.session.building, timeout=HANG_TIMEOUT_MS)
+    [child] = set(multiprocessing.active_children()) - earlier_children
+    os.kill(child.pid, signal.SIGSTOP)  # SIGTERM now waits; only SIGKILL gets through
+    hidden: list[bool] = []
+    original_shutdown = window.search.session.shutdown
+
+    def shutdown() -> None:
+        hidden.append(not window.isVisible())  # by the time background work is stopped
+        original_shutdown()
+
+    window.search.session.shutdown = shutdown  # type: ignore[method-assign]
+    window.close()
+    assert hidden == [True]
+    assert not child.is_alive()
