@@ -19,7 +19,7 @@ from reader.annotations.placement import (
     open_annotations,
 )
 from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.w3c import to_w3c
+from reader.annotations.exchange.w3c_export import to_w3c
 from reader.document.loader import load_document
 from reader.document.model import Document
 
