@@ -1,11 +1,11 @@
-"""Verified backups of the annotation database: making, checking and rotating them.
+"""Verified backups of the annotation database: making and rotating them.
 
 A backup is written with SQLite's backup API under a temporary name, checked completely (the
-same checks as at start-up, and the same number of annotations as the live database had), and
-only then renamed into place: a damaged backup never takes the name, or the place in the
-rotation, of a good one. Backups are plain rollback-journal files, so each is one
-self-contained file that can be copied, opened read-only, or restored as it is (`recovery`
-restores them when the database is damaged).
+same checks as at start-up, `integrity.check_file`, and the same number of annotations as the
+live database had), and only then renamed into place: a damaged backup never takes the name,
+or the place in the rotation, of a good one. Backups are plain rollback-journal files, so each
+is one self-contained file that can be copied, opened read-only, or restored as it is
+(`recovery` restores them when the database is damaged).
 
 Rotation keeps the `KEEP` newest, and never removes the only copy of a row: rows are never
 removed from the database (deletes are soft, revisions only grow), so a newer backup normally
@@ -17,21 +17,15 @@ until a newer backup holds its rows; only the newest such backup, so they cannot
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reader.annotations.migrations import (
-    CURRENT_VERSION,
-    DamagedError,
-    Inspection,
-    connect_read_only,
-    inspect,
-    migrate,
-)
+from reader.annotations.errors import DamagedError
+from reader.annotations.integrity import Inspection, check_file, connect_read_only
+from reader.annotations.transaction import read_snapshot
 
 KEEP = 7
 """Verified backups kept; older ones are removed once a newer one has been verified (but see
@@ -41,13 +35,13 @@ MAX_AGE = timedelta(hours=24)
 PREFIX, SUFFIX = "annotations-", ".sqlite3"
 
 
-def stamp(moment: datetime | None = None) -> str:
+def timestamp_for_name(moment: datetime | None = None) -> str:
     """A UTC timestamp for file names: sortable, and free of characters Windows refuses."""
     moment = moment or datetime.now(UTC)
     return moment.strftime("%Y%m%dT%H%M%S") + f".{moment.microsecond:06d}Z"
 
 
-def when(path: Path) -> datetime:
+def made_at(path: Path) -> datetime:
     """The moment a backup was made, from its name (its modification time if the name is odd)."""
     try:
         text = path.name.removeprefix(PREFIX).removesuffix(SUFFIX)
@@ -61,7 +55,7 @@ def describe_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def backups(backups_dir: Path) -> list[Path]:
+def list_backups(backups_dir: Path) -> list[Path]:
     """The backups in `backups_dir`, newest first."""
     if not backups_dir.is_dir():
         return []
@@ -69,71 +63,9 @@ def backups(backups_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def check_file(path: Path) -> Inspection:
-    """The complete start-up check of a database file, opened read-only."""
-    try:
-        conn = connect_read_only(path)
-    except sqlite3.Error as error:
-        raise DamagedError(str(error)) from error
-    try:
-        return check(conn)
-    except sqlite3.Error as error:
-        raise DamagedError(str(error)) from error
-    finally:
-        conn.close()
-
-
-def check(conn: sqlite3.Connection) -> Inspection:
-    """`inspect`, and the tables must be the ones the migrations build for that version.
-
-    A schema number that does not match the tables (a tool set it, or the header was damaged)
-    would otherwise make the next migration fail half-way ("table counter already exists") or
-    read columns that mean something else. Only names are compared (tables, their columns in
-    order, and no index or trigger a later migration creates), not types or index details.
-    """
-    found = inspect(conn)
-    if found.version > 0:
-        tables, others = _schema(conn)
-        expected_tables, expected_others = _expected_schema(found.version)
-        later_others = _expected_schema(CURRENT_VERSION)[1] - expected_others
-        if tables != expected_tables or others & later_others:
-            raise DamagedError(f"its tables do not match schema {found.version}")
-    return found
-
-
-Schema = tuple[dict[str, tuple[str, ...]], frozenset[str]]
-
-
-def _schema(conn: sqlite3.Connection) -> Schema:
-    """Each table with its column names, and the names of everything else (indexes, triggers,
-    views), leaving out what SQLite makes itself."""
-    entries = conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE substr(name, 1, 7) <> 'sqlite_'"
-    ).fetchall()
-    tables = {
-        str(name): tuple(
-            str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))
-        )
-        for kind, name in entries
-        if kind == "table"
-    }
-    return tables, frozenset(str(name) for kind, name in entries if kind != "table")
-
-
-@functools.cache
-def _expected_schema(version: int) -> Schema:
-    """The schema the migrations build up to `version`, built in memory."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        migrate(conn, up_to=version)
-        return _schema(conn)
-    finally:
-        conn.close()
-
-
 def good_backups(backups_dir: Path) -> Iterator[tuple[Path, Inspection]]:
     """The backups that pass the complete check, newest first."""
-    for path in backups(backups_dir):
+    for path in list_backups(backups_dir):
         with contextlib.suppress(DamagedError, OSError):
             yield path, check_file(path)
 
@@ -163,11 +95,10 @@ def make_backup(conn: sqlite3.Connection, backups_dir: Path) -> tuple[Path, Insp
     in another process cannot make a good backup look wrong.
     """
     backups_dir.mkdir(parents=True, exist_ok=True)
-    moment = stamp()
+    moment = timestamp_for_name()
     temporary = backups_dir / f".{PREFIX}{moment}-{os.getpid()}.tmp"
     try:
-        conn.execute("BEGIN")
-        try:
+        with read_snapshot(conn):
             count, revision = conn.execute(
                 "SELECT (SELECT count(*) FROM annotations), (SELECT revision FROM counter)"
             ).fetchone()
@@ -177,8 +108,6 @@ def make_backup(conn: sqlite3.Connection, backups_dir: Path) -> tuple[Path, Insp
                 copy.execute("PRAGMA journal_mode = DELETE")
             finally:
                 copy.close()
-        finally:
-            conn.execute("COMMIT")
         found = check_file(temporary)
         if (found.annotations, found.revision) != (count, revision):
             raise DamagedError(
@@ -188,7 +117,7 @@ def make_backup(conn: sqlite3.Connection, backups_dir: Path) -> tuple[Path, Insp
         fsync(temporary)
         final = backups_dir / f"{PREFIX}{moment}{SUFFIX}"
         while final.exists():  # never replace a backup, even one made in the same microsecond
-            final = backups_dir / f"{PREFIX}{stamp()}{SUFFIX}"
+            final = backups_dir / f"{PREFIX}{timestamp_for_name()}{SUFFIX}"
         temporary.replace(final)
         fsync(backups_dir)
     finally:
@@ -201,7 +130,7 @@ def make_backup(conn: sqlite3.Connection, backups_dir: Path) -> tuple[Path, Insp
 def rotate(backups_dir: Path) -> None:
     """Remove the backups past the `KEEP` newest, except the newest of them holding a row (or
     a later revision of one) that no kept backup holds: it may be the only copy left."""
-    found = backups(backups_dir)
+    found = list_backups(backups_dir)
     if len(found) <= KEEP:
         return
     protectors = [_revisions(path) for path in found[:KEEP]]
@@ -246,11 +175,11 @@ def backup_due(conn: sqlite3.Connection, backups_dir: Path) -> bool:
     count, revision = conn.execute(
         "SELECT (SELECT count(*) FROM annotations), (SELECT revision FROM counter)"
     ).fetchone()
-    existing = backups(backups_dir)
+    existing = list_backups(backups_dir)
     if not existing:
         return bool(count or revision)
     newest = existing[0]
-    if datetime.now(UTC) - when(newest) > MAX_AGE:
+    if datetime.now(UTC) - made_at(newest) > MAX_AGE:
         return True
     try:
         other = connect_read_only(newest)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations.anchoring import anchor_all
+from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
-from reader.annotations.w3c import MAX_IMPORT_BYTES, load_w3c_file
 from reader.document.model import Document
 
 

@@ -18,16 +18,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader.annotations.backups import check
-from reader.annotations.migrations import (
-    COLUMNS,
-    DamagedError,
-    StoredRow,
-    connect_read_only,
-    decode,
-    encode,
-    salvage,
-)
+from reader.annotations.errors import DamagedError
+from reader.annotations.integrity import check, connect_read_only, salvage
+from reader.annotations.rows import COLUMNS, StoredRow, decode, encode
+from reader.annotations.transaction import write_transaction
 
 MAGIC = b"SQLite format 3\x00"
 HEADER = 100
@@ -48,8 +42,7 @@ def salvage_into(conn: sqlite3.Connection, damaged: Path) -> int:
     insert = f"INSERT OR REPLACE INTO annotations ({', '.join(COLUMNS)}) VALUES"
     insert += f" ({', '.join('?' * len(COLUMNS))})"
     merged = 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn):
         for row in rows:
             mine = conn.execute(
                 "SELECT revision FROM annotations WHERE id = ?", (row.annotation.id,)
@@ -59,11 +52,6 @@ def salvage_into(conn: sqlite3.Connection, damaged: Path) -> int:
                 merged += 1
         newest = max((row.annotation.revision for row in rows), default=0)
         conn.execute("UPDATE counter SET revision = max(revision, ?) WHERE id = 1", (newest,))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     salvage_documents(conn, damaged)
     return merged
 
@@ -114,21 +102,13 @@ def salvage_documents(conn: sqlite3.Connection, damaged: Path) -> None:
             source.close()
     if not rows:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with contextlib.suppress(DamagedError), write_transaction(conn):
         conn.executemany(
             f"INSERT OR IGNORE INTO documents ({', '.join(columns)})"
             f" VALUES ({', '.join('?' * len(columns))})",
             rows,
         )
         check(conn)
-        conn.execute("COMMIT")
-    except DamagedError:
-        conn.execute("ROLLBACK")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def scan(damaged: Path, physical: Sequence[str], wanted: Sequence[str]) -> list[tuple[object, ...]]:
@@ -194,13 +174,12 @@ def _read(
     conn = sqlite3.connect(copy, isolation_level=None)
     try:
         conn.execute("PRAGMA writable_schema = ON")
-        conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql)"
-            " VALUES ('table', ?1, ?1, ?2, ?3)",
-            [(f"p{n}", n, f"CREATE TABLE p{n} ({declared})") for n in leaves],
-        )
-        conn.execute("COMMIT")
+        with write_transaction(conn):
+            conn.executemany(
+                "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql)"
+                " VALUES ('table', ?1, ?1, ?2, ?3)",
+                [(f"p{n}", n, f"CREATE TABLE p{n} ({declared})") for n in leaves],
+            )
     finally:
         conn.close()
     selected = ", ".join(f'"{name}"' for name in wanted)

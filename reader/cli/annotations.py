@@ -11,10 +11,10 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.annotations.exchange import render
+from reader.annotations.exchange.w3c_import import ImportFormatError
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.session import AnnotationSession, open_session
-from reader.annotations.transfer import render
-from reader.annotations.w3c import ImportFormatError
 from reader.app.atomic import NotARegularFileError, write_atomically
 from reader.app.services import Services
 from reader.cli.common import EXIT_OK, CommandError, Streams, add_document_arguments, document_of

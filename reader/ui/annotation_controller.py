@@ -13,12 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from reader.annotations.exchange import render
+from reader.annotations.exchange.w3c_import import ImportFormatError
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.placement import place
 from reader.annotations.session import AnnotationSession, Changes
 from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
-from reader.annotations.transfer import render
-from reader.annotations.w3c import ImportFormatError
 from reader.app.atomic import write_atomically
 from reader.document.model import Document
 from reader.ui.marks import Mark

@@ -22,6 +22,7 @@ import random
 import sys
 from pathlib import Path
 
+from reader.annotations import backups
 from reader.annotations.model import Annotation, Colour, annotate
 from reader.annotations.store import AnnotationStore, StoreError
 
@@ -50,6 +51,11 @@ def state_of(annotation: Annotation, deleted: bool) -> dict[str, object]:
         "revision": annotation.revision,
         "deleted": deleted,
     }
+
+
+def backup_now(store: AnnotationStore) -> Path:
+    """A verified backup of the store's database, made now as start-up makes them; its path."""
+    return backups.make_backup(store._connection(), store.path.parent / "backups")[0]
 
 
 def say(**fields: object) -> None:

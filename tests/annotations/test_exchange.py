@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.annotations.markdown import ORPHANS_HEADING, to_markdown
+from reader.annotations.exchange.markdown import ORPHANS_HEADING, to_markdown
+from reader.annotations.exchange.w3c_export import W3C_CONTEXT, to_w3c
+from reader.annotations.exchange.w3c_import import ImportFormatError, from_w3c, load_w3c_file
 from reader.annotations.model import Annotation, Colour, TextPosition, annotate, normalise_tags
-from reader.annotations.w3c import W3C_CONTEXT, ImportFormatError, from_w3c, load_w3c_file, to_w3c
 from reader.app.bundled import bundled_article_path
 from reader.document.loader import load_document
 from reader.document.model import Document

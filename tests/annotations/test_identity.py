@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import migrations
+from reader.annotations import rows, schema
+from reader.annotations.exchange.w3c_export import to_w3c
 from reader.annotations.model import Annotation, annotate
 from reader.annotations.placement import (
     bring_up_to_date,
@@ -19,7 +20,6 @@ from reader.annotations.placement import (
     open_annotations,
 )
 from reader.annotations.store import AnnotationStore, StoreError
-from reader.annotations.w3c import to_w3c
 from reader.document.loader import load_document
 from reader.document.model import Document
 
@@ -222,7 +222,7 @@ def test_a_schema_2_database_becomes_documents_by_file(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     conn = sqlite3.connect(data / AnnotationStore.DATABASE_NAME, isolation_level=None)
-    migrations.migrate(conn, up_to=2)
+    schema.migrate(conn, up_to=2)
     book = str(tmp_path / "book.txt")
     conn.executemany(
         "INSERT INTO documents (fingerprint, title, path, seen) VALUES (?, ?, ?, ?)",
@@ -230,9 +230,9 @@ def test_a_schema_2_database_becomes_documents_by_file(tmp_path: Path) -> None:
     )
     for identifier, fingerprint in (("a1", "v1"), ("a2", "v2"), ("a3", "bundled"), ("a4", "x")):
         annotation = annotate(FIRST, fingerprint, fingerprint, 0, 2)
-        row = migrations.StoredRow(replace(annotation, id=identifier, revision=1))
-        values = (*migrations._v2_values(row), migrations._v2_checksum(row))
-        columns = ", ".join(migrations.V2_COLUMNS)
+        row = rows.StoredRow(replace(annotation, id=identifier, revision=1))
+        values = (*schema._v2_values(row), schema._v2_checksum(row))
+        columns = ", ".join(rows.V2_COLUMNS)
         conn.execute(f"INSERT INTO annotations ({columns}) VALUES ({', '.join('?' * 17)})", values)
     conn.execute("UPDATE counter SET revision = 1")
     conn.close()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import backups
-from reader.annotations.migrations import CURRENT_VERSION, migrate
+from reader.annotations import backups, integrity
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, annotate
+from reader.annotations.schema import CURRENT_VERSION, migrate
 from reader.annotations.store import (
     AnnotationStore,
     ImportCount,
@@ -21,7 +21,7 @@ from reader.annotations.store import (
     StoreError,
     StoreReadOnlyError,
 )
-from tests.annotations.store_child import TEXT, new_annotation
+from tests.annotations.store_child import TEXT, backup_now, new_annotation
 
 DOC = "doc-alpha"
 
@@ -318,8 +318,8 @@ def test_an_old_database_is_backed_up_then_migrated(data_dir: Path) -> None:
             ("t",),
         )
         assert (old.document_id, old.fingerprint, old.orphan) == ("doc-alpha", "doc-alpha", False)
-    [backup] = backups.backups(data_dir / "backups")
-    found = backups.check_file(backup)
+    [backup] = backups.list_backups(data_dir / "backups")
+    found = integrity.check_file(backup)
     assert (found.version, found.annotations, found.revision) == (1, 1, 3)
 
 
@@ -342,7 +342,6 @@ def test_read_only_refuses_every_write_and_changes_nothing(data_dir: Path) -> No
         for write in writes:
             with pytest.raises(StoreReadOnlyError, match=r"read-only\. Nothing already saved"):
                 write()
-        assert store.backup_now() is None
         assert store.annotations(DOC) == [kept]
     assert database.read_bytes() == before
 
@@ -427,48 +426,48 @@ def test_backups_are_verified_and_rotated(data_dir: Path, store: AnnotationStore
     made = []
     for i in range(backups.KEEP + 2):
         store.add(make(i, i + 1))
-        made.append(store.backup_now())
-    kept = backups.backups(data_dir / "backups")
+        made.append(backup_now(store))
+    kept = backups.list_backups(data_dir / "backups")
     assert kept == list(reversed(made))[: backups.KEEP]
     for path in kept:
-        assert backups.check_file(path).version == CURRENT_VERSION
-    assert backups.check_file(kept[0]).annotations == backups.KEEP + 2
+        assert integrity.check_file(path).version == CURRENT_VERSION
+    assert integrity.check_file(kept[0]).annotations == backups.KEEP + 2
     assert [p.name for p in (data_dir / "backups").iterdir() if p.name.startswith(".")] == []
 
 
 def test_start_up_backs_up_only_what_changed(data_dir: Path) -> None:
     folder = data_dir / "backups"
     with AnnotationStore.open(data_dir) as store:
-        assert backups.backups(folder) == []  # nothing to back up yet
+        assert backups.list_backups(folder) == []  # nothing to back up yet
         store.add(make())
     AnnotationStore.open(data_dir).close()
-    [first] = backups.backups(folder)
-    assert backups.check_file(first).annotations == 1
+    [first] = backups.list_backups(folder)
+    assert integrity.check_file(first).annotations == 1
     AnnotationStore.open(data_dir).close()
-    assert backups.backups(folder) == [first]  # unchanged since: no new backup
+    assert backups.list_backups(folder) == [first]  # unchanged since: no new backup
     with AnnotationStore.open(data_dir) as store:
         store.update(store.annotations(DOC)[0].id, note="edited")
     AnnotationStore.open(data_dir).close()
-    assert len(backups.backups(folder)) == 2
+    assert len(backups.list_backups(folder)) == 2
 
 
 def test_start_up_backs_up_when_the_newest_backup_is_a_day_old(data_dir: Path) -> None:
     with AnnotationStore.open(data_dir) as store:
         store.add(make())
-        made = store.backup_now()
+        made = backup_now(store)
     assert made is not None
     old = made.with_name("annotations-20000101T000000.000000Z.sqlite3")
     made.rename(old)
     AnnotationStore.open(data_dir).close()
-    newest, previous = backups.backups(data_dir / "backups")
-    assert previous == old and backups.check_file(newest).annotations == 1
+    newest, previous = backups.list_backups(data_dir / "backups")
+    assert previous == old and integrity.check_file(newest).annotations == 1
 
 
 def test_odd_characters_in_the_folder_name_are_fine(tmp_path: Path) -> None:
     data_dir = tmp_path / "用户 data #1 ?%20&mode=rw"
     with AnnotationStore.open(data_dir) as store:
         kept = store.add(make())
-        assert store.backup_now() is not None
+        assert backup_now(store) is not None
     (data_dir / AnnotationStore.DATABASE_NAME).write_bytes(b"not a database" * 400)
     with AnnotationStore.open(data_dir) as store:
         assert store.report.restored_backup is not None and store.annotations(DOC) == [kept]

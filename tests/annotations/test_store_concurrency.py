@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations.migrations import CURRENT_VERSION
 from reader.annotations.model import Colour
+from reader.annotations.schema import CURRENT_VERSION
 from reader.annotations.store import AnnotationStore, StoreError
 from tests.annotations.store_child import COLOURS, DOCUMENTS, new_annotation
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import backups
+from reader.annotations import backups, integrity
 from reader.annotations.model import Annotation
 from reader.annotations.recovery import describe_failure
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.cli.common import EXIT_ERROR, EXIT_OK
-from tests.annotations.store_child import DOCUMENTS, new_annotation
+from tests.annotations.store_child import DOCUMENTS, backup_now, new_annotation
 from tests.test_cli_annotations import annotate, data_dir, listing, run_cli
 
 NAME = AnnotationStore.DATABASE_NAME
@@ -45,7 +45,7 @@ def backed_up(data_dir: Path, count: int) -> tuple[dict[str, Annotation], Path]:
     with AnnotationStore.open(data_dir) as store:
         for i in range(count):
             store.add(new_annotation(rng, f"kept-{i}"))
-        backup = store.backup_now()
+        backup = backup_now(store)
         assert backup is not None
         return everything(store), backup
 
@@ -125,7 +125,7 @@ def test_a_new_empty_database_in_place_of_one_with_backups_is_damage(tmp_path: P
 def test_the_command_line_reports_an_emptied_database_and_lists_the_restored_annotations() -> None:
     first = annotate("--quote", "智算中心", "--note", "保留")
     run_cli("annotations")  # this start makes the backup
-    assert len(backups.backups(data_dir() / "backups")) == 1
+    assert len(backups.list_backups(data_dir() / "backups")) == 1
     database = data_dir() / NAME
     remove_side_files(database)
     empty_file(database)
@@ -150,10 +150,10 @@ def test_rotation_keeps_the_newest_backup_with_rows_no_newer_backup_has(tmp_path
     with AnnotationStore.open(data) as store:
         for i in range(backups.KEEP + 3):
             store.add(new_annotation(rng, f"later-{i}"))
-            store.backup_now()
-    found = backups.backups(data / "backups")
+            backup_now(store)
+    found = backups.list_backups(data / "backups")
     assert rich in found and len(found) == backups.KEEP + 1
-    assert backups.check_file(rich).annotations == len(kept)
+    assert integrity.check_file(rich).annotations == len(kept)
 
 
 def test_rotation_keeps_at_most_one_extra_backup(tmp_path: Path) -> None:
@@ -169,9 +169,9 @@ def test_rotation_keeps_at_most_one_extra_backup(tmp_path: Path) -> None:
         with AnnotationStore.open(data) as store:
             for i in range(backups.KEEP + 1):
                 store.add(new_annotation(rng, f"round-{round_}-{i}"))
-                store.backup_now()
-        assert len(backups.backups(data / "backups")) == backups.KEEP + 1
-    assert first not in backups.backups(data / "backups")  # superseded by a newer lost copy
+                backup_now(store)
+        assert len(backups.list_backups(data / "backups")) == backups.KEEP + 1
+    assert first not in backups.list_backups(data / "backups")  # superseded by a newer lost copy
 
 
 def test_deleting_everything_rotates_normally(tmp_path: Path) -> None:
@@ -179,11 +179,11 @@ def test_deleting_everything_rotates_normally(tmp_path: Path) -> None:
     rng = random.Random(4)
     with AnnotationStore.open(data) as store:
         made = [store.add(new_annotation(rng, f"gone-{i}")) for i in range(backups.KEEP + 2)]
-        store.backup_now()
+        backup_now(store)
         for annotation in made:
             store.delete(annotation.id)
-            store.backup_now()
-    assert len(backups.backups(data / "backups")) == backups.KEEP
+            backup_now(store)
+    assert len(backups.list_backups(data / "backups")) == backups.KEEP
 
 
 # --- 2. rows still readable in a damaged file are saved ---------------------------------------

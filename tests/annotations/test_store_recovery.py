@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from reader.annotations import backups
-from reader.annotations.migrations import DamagedError
+from reader.annotations.errors import DamagedError
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, StoreReadOnlyError
-from tests.annotations.store_child import DOCUMENTS, new_annotation, state_of
+from tests.annotations.store_child import DOCUMENTS, backup_now, new_annotation, state_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD_TIMEOUT_S = 600
@@ -65,11 +65,11 @@ class Populated:
         with AnnotationStore.open(data_dir) as store:
             for i in range(20):
                 store.add(new_annotation(rng, f"early-{i}"))
-            self.older_backup = store.backup_now()
+            self.older_backup = backup_now(store)
             for i in range(20):
                 store.add(new_annotation(rng, f"middle-{i}"))
             store.delete(next(iter(everything(store))))
-            self.backup = store.backup_now()
+            self.backup = backup_now(store)
             self.backed_up = everything(store)
         add_crashing(data_dir, 10)
         self.database = data_dir / NAME
@@ -245,13 +245,13 @@ def test_read_only_shows_the_backup_of_a_damaged_database_and_moves_nothing(
 
 
 def test_a_bad_copy_never_becomes_a_backup(populated: Populated) -> None:
-    kept = {p: p.read_bytes() for p in backups.backups(populated.data_dir / "backups")}
+    kept = {p: p.read_bytes() for p in backups.list_backups(populated.data_dir / "backups")}
     conn = sqlite3.connect(populated.database, isolation_level=None)
     conn.execute("UPDATE annotations SET note = 'tampered' WHERE rowid = 3")
     with pytest.raises(DamagedError, match="checksum"):
         backups.make_backup(conn, populated.data_dir / "backups")
     conn.close()
-    assert {p: p.read_bytes() for p in backups.backups(populated.data_dir / "backups")} == kept
+    assert {p: p.read_bytes() for p in backups.list_backups(populated.data_dir / "backups")} == kept
     assert [p for p in (populated.data_dir / "backups").iterdir() if p.name.startswith(".")] == []
 
 

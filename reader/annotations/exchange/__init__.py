@@ -1,16 +1,20 @@
-"""Annotation exports as text, shared by the window and the command line (which write them
-atomically; imports: `placement`)."""
+"""Annotations in and out of files: the exchange formats, shared by the window and the command
+line (which write exports atomically; imports go through `placement`).
+
+- `w3c_export` / `w3c_import`: W3C Web Annotation JSON-LD, to move annotations to another
+  reader and back;
+- `markdown`: Markdown, for people to read;
+- `render`: the text of an export in either format.
+"""
 
 from __future__ import annotations
 
 import json
 
-from reader.annotations.markdown import to_markdown
+from reader.annotations.exchange.markdown import to_markdown
+from reader.annotations.exchange.w3c_export import to_w3c
 from reader.annotations.model import Annotation
-from reader.annotations.w3c import to_w3c
 from reader.document.model import Document
-
-FORMATS = ("markdown", "w3c")
 
 
 def render(

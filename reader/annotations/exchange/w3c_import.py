@@ -1,29 +1,22 @@
-"""Annotations as W3C Web Annotation JSON-LD, to move them to another reader and back.
-
-Export follows the W3C Web Annotation Data Model: an ``AnnotationCollection`` whose first page
-holds every annotation, each with a ``TextQuoteSelector`` and a ``TextPositionSelector``. The
-model has no highlight colour; we use its own styling mechanism: the target is a specific
-resource with ``styleClass`` set to the colour name (``"yellow"``), and the annotation carries
-a ``CssStylesheet`` defining that class, so other tools can even show it. Tags are
-``TextualBody`` bodies with purpose ``tagging``; the note is a plain-text ``TextualBody`` with
-purpose ``commenting``.
+"""Annotations from a W3C Web Annotation JSON-LD file (as `w3c_export` writes them, or as
+another tool does).
 
 Import is strict, because it writes into the only precious data: the whole file is checked
 before anything is returned, and the first problem is reported with where it is (``item 12:
 target has no TextQuoteSelector``, items counted from 1). Unknown fields are ignored. Selectors
 pointing beyond the text are not an error here: anchoring turns such annotations into orphans.
 Two items with the same id in one file are refused, since it is impossible to tell which one the
-user meant to keep.
+user meant to keep. The colour is the target's ``styleClass`` (yellow for other tools' classes).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from reader.annotations.exchange.w3c_export import DOCUMENT_URN
 from reader.annotations.model import (
     Annotation,
     Colour,
@@ -33,23 +26,10 @@ from reader.annotations.model import (
 )
 from reader.document.errors import DocumentError, FileTooLargeError
 from reader.document.loader import read_text_file_bytes
-from reader.document.model import Document
 
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-DOCUMENT_URN = "urn:reader:document:"
-COLLECTION_URN = "urn:reader:collection:"
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
 """Ten thousand annotations with notes export to about 15 MB; a larger file is refused before
 it is read (a 50 MB file is not an annotation file anyone made here)."""
-
-STYLE_COLOURS = {
-    Colour.YELLOW: "#fff176",
-    Colour.GREEN: "#aed581",
-    Colour.BLUE: "#81d4fa",
-    Colour.PINK: "#f48fb1",
-    Colour.PURPLE: "#ce93d8",
-}
-"""Light-theme shades written into the exported stylesheet, for other tools to show."""
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
 _MAX_ID_LENGTH = 4096
@@ -57,75 +37,6 @@ _MAX_ID_LENGTH = 4096
 
 class ImportFormatError(Exception):
     """The file cannot be imported; the message says why, for the user. Nothing was stored."""
-
-
-# --- export --------------------------------------------------------------------------------------
-
-
-def to_w3c(
-    document: Document, annotations: Sequence[Annotation], source: str | None = None
-) -> dict[str, object]:
-    """An `AnnotationCollection` holding `annotations`, ready for `json.dumps`.
-
-    Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
-    text the annotation's selectors were made on, which lets `from_w3c` restore it.
-    """
-    items = [_w3c_annotation(annotation, source) for annotation in annotations]
-    return {
-        "@context": W3C_CONTEXT,
-        "id": f"{COLLECTION_URN}{document.fingerprint}",
-        "type": "AnnotationCollection",
-        "label": document.title,
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
-    }
-
-
-def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, object]:
-    body: list[dict[str, str]] = []
-    if annotation.note:
-        body.append(
-            {
-                "type": "TextualBody",
-                "value": annotation.note,
-                "format": "text/plain",
-                "purpose": "commenting",
-            }
-        )
-    body += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags]
-    quote, position, colour = annotation.quote, annotation.position, annotation.colour.value
-    item: dict[str, object] = {
-        "@context": W3C_CONTEXT,
-        "id": annotation.id,
-        "type": "Annotation",
-        "motivation": "commenting" if annotation.note else "highlighting",
-        "created": annotation.created,
-        "modified": annotation.modified,
-        "stylesheet": {
-            "type": "CssStylesheet",
-            "value": f".{colour} {{ background-color: {STYLE_COLOURS[annotation.colour]} }}",
-        },
-        "target": {
-            "type": "SpecificResource",
-            "source": source or f"{DOCUMENT_URN}{annotation.fingerprint}",
-            "styleClass": colour,
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": quote.exact,
-                    "prefix": quote.prefix,
-                    "suffix": quote.suffix,
-                },
-                {"type": "TextPositionSelector", "start": position.start, "end": position.end},
-            ],
-        },
-    }
-    if body:
-        item["body"] = body
-    return item
-
-
-# --- import --------------------------------------------------------------------------------------
 
 
 def load_w3c_file(
