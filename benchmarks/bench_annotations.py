@@ -208,9 +208,10 @@ def measure_exchange(
 ) -> None:
     """Parsing the 10,000 as W3C JSON-LD, importing them from a file into a fresh store (what
     `reader import` does), and refusing a 50 MB file by its size."""
+    from reader.annotations.exchange.w3c_export import to_w3c
+    from reader.annotations.exchange.w3c_import import ImportFormatError, from_w3c, load_w3c_file
     from reader.annotations.placement import import_file
     from reader.annotations.store import AnnotationStore
-    from reader.annotations.w3c import ImportFormatError, from_w3c, load_w3c_file, to_w3c
 
     data = json.dumps(to_w3c(document, annotations), ensure_ascii=False).encode("utf-8")
     figures.w3c_bytes = len(data)
