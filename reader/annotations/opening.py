@@ -8,6 +8,7 @@ is upgraded only after a verified backup of it was made.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -95,6 +96,7 @@ def _unwritable(database: Path) -> str | None:
         return f"the folder {folder} is not writable"
     if database.exists() and not os.access(database, os.W_OK):
         return f"the file {database} is not writable"
+    _make_side_files_writable_like(database)
     in_the_way = folder_in_the_way(database)
     if in_the_way is not None:
         return (
@@ -102,6 +104,22 @@ def _unwritable(database: Path) -> str | None:
             " folder and start reader again"
         )
     return None
+
+
+def _make_side_files_writable_like(database: Path) -> None:
+    """Give `-wal`/`-shm` files the database's own permissions when they lack write access it
+    has. SQLite creates them with the database's mode, so a read-only look at a 0444 database
+    leaves them read-only, and once the user made the database writable again every write
+    failed ("attempt to write a readonly database")."""
+    try:
+        mode = database.stat().st_mode & 0o777
+    except OSError:
+        return
+    for suffix in ("-wal", "-shm"):
+        side = database.with_name(database.name + suffix)
+        if side.exists() and not os.access(side, os.W_OK):
+            with contextlib.suppress(OSError):  # not ours to change: SQLite will say so
+                side.chmod(mode)
 
 
 def _connect(database: Path) -> sqlite3.Connection:

@@ -409,12 +409,6 @@ def test_a_database_file_without_write_permission_still_shows_annotations(
 
 
 @pytest.mark.unprivileged
-@pytest.mark.xfail(
-    strict=True,
-    reason="the read-only open leaves -wal and -shm files with the database's mode 0o444, so the"
-    " store stays read-only ('attempt to write a readonly database') after the user has made the"
-    " database writable again",
-)
 def test_a_database_file_made_writable_again_can_be_written(data_dir: Path) -> None:
     kept, _database = open_with_a_read_only_database_file(data_dir)
     with AnnotationStore.open(data_dir) as store:

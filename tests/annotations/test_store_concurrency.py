@@ -94,10 +94,12 @@ def test_two_stores_see_each_other_and_lose_nothing(tmp_path: Path) -> None:
 def test_two_processes_changing_different_fields_lose_no_update(tmp_path: Path) -> None:
     with AnnotationStore.open(tmp_path) as store:
         target = store.add(new_annotation(random.Random(2), "target"))
-    children = start_children(
-        tmp_path, ["set-field", target.id, "note", "200"], ["set-field", target.id, "colour", "200"]
-    )
-    with AnnotationStore.open(tmp_path) as store:
+    with AnnotationStore.open(tmp_path) as store:  # open before the children start writing
+        children = start_children(
+            tmp_path,
+            ["set-field", target.id, "note", "200"],
+            ["set-field", target.id, "colour", "200"],
+        )
         finish(children)
         assert store.changed_elsewhere()
         final = store.get(target.id)
