@@ -340,9 +340,10 @@ class GuiProbe:
         """Patch the reader's classes; call before the window is built."""
         from PySide6.QtWidgets import QTextBrowser
 
+        from reader.annotations.session import AnnotationSession
         from reader.annotations.store import AnnotationStore
-        from reader.ui.annotation_controller import AnnotationController
         from reader.ui.annotations_panel import AnnotationsPanel
+        from reader.ui.page_marks import PageMarks
         from reader.ui.reader_view import ReaderView
         from reader.ui.window import MainWindow
 
@@ -380,8 +381,8 @@ class GuiProbe:
         wrap(MainWindow, "_on_loaded")
         wrap(ReaderView, "show_document")
         wrap(ReaderView, "set_annotation_marks")
-        wrap(ReaderView, "_refresh_marks")
-        wrap(AnnotationController, "_load_own")
+        wrap(PageMarks, "refresh")
+        wrap(AnnotationSession, "highlight")
         wrap(AnnotationsPanel, "refresh")
         wrap(AnnotationStore, "add")
         wrap(AnnotationStore, "annotations")
@@ -606,8 +607,10 @@ def child_gui(annotations: int, highlights: int) -> None:
 
     # Both kinds of child load the novel once before the clock starts (to make the annotations).
     document = load_document(NOVEL)
-    made = make_annotations(document, annotations) if annotations else []
     store = AnnotationStore.open(AppPaths.from_environment().data_dir)
+    record = store.open_document(document.fingerprint, document.title, document.source)
+    made = make_annotations(document, annotations) if annotations else []
+    made = [replace(a, document_id=record.id) for a in made]  # the novel's document here
     import_s = None
     if made:
         import_s, report = timed(lambda: store.import_annotations(made))
@@ -856,8 +859,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"2. where a window highlight goes (median per call over {highlights} x {runs}): "
         f"store.add {fmt(per_call(marked, 'highlight:AnnotationStore.add', highlights))}, "
-        f"AnnotationController._load_own "
-        f"{fmt(per_call(marked, 'highlight:AnnotationController._load_own', highlights))} "
+        f"AnnotationSession.highlight "
+        f"{fmt(per_call(marked, 'highlight:AnnotationSession.highlight', highlights))} "
         f"(store.annotations "
         f"{fmt(per_call(marked, 'highlight:AnnotationStore.annotations', highlights))}, "
         f"set_annotation_marks "
@@ -866,7 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{fmt(per_call(marked, 'highlight:AnnotationsPanel.refresh', highlights))})"
     )
     scroll_stalls = [worst_of(c, "scroll") for c in marked]
-    refreshes = [c["timings"].get("scroll:ReaderView._refresh_marks", [0.0]) for c in marked]
+    refreshes = [c["timings"].get("scroll:PageMarks.refresh", [0.0]) for c in marked]
     paints = [c["timings"].get("scroll:paint", [0.0]) for c in marked]
     print(
         f"4. scroll: {SCROLL_PAGES} pages at {SCROLL_STEP_MS} ms from {len(SCROLL_PLACES)} "

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from reader.annotations.errors import DamagedError, StoreError
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, normalise_tags
@@ -116,58 +118,64 @@ def decode(
     `DamagedError` if it cannot be. With `verify`, every value is checked (by the checksum, or
     one by one for a schema without)."""
     version = COLUMNS_VERSION if version is None else version
-    columns = columns_of(version)
-    if len(values) != len(columns):
+    shape = _ROW_SHAPES[min(version, COLUMNS_VERSION)]
+    if len(values) != len(shape._fields):
         raise DamagedError("an annotation row has the wrong number of values")
-    row = dict(zip(columns, values, strict=True))
-    where = f"annotation {row['id']!r}" if isinstance(row["id"], str) else "an annotation row"
+    row = shape._make(values)
+    where = f"annotation {row.id!r}" if isinstance(row.id, str) else "an annotation row"
     if verify and version >= 2 and not intact(values):
         raise DamagedError(f"{where} does not match its checksum")
     if verify and version < 2:
         _check_values(row, where)
-    document_id = row.get("document_id", row.get("document"))
+    document_id = row.document_id if version >= 3 else row.document
     try:
         annotation = Annotation(
-            id=str(row["id"]),
+            id=str(row.id),
             document_id=str(document_id),
-            fingerprint=str(row.get("fingerprint", document_id)),
-            quote=TextQuote(str(row["exact"]), str(row["prefix"]), str(row["suffix"])),
-            position=TextPosition(int(row["position_start"]), int(row["position_end"])),  # type: ignore[call-overload]
-            colour=Colour(row["colour"]),
-            note=str(row["note"]),
-            tags=tuple(str(tag) for tag in json.loads(str(row["tags"]))),
-            created=str(row["created"]),
-            modified=str(row["modified"]),
-            revision=int(row["revision"]),  # type: ignore[call-overload]
-            orphan=bool(row.get("orphan", False)),
+            fingerprint=str(row.fingerprint if version >= 3 else document_id),
+            quote=TextQuote(str(row.exact), str(row.prefix), str(row.suffix)),
+            position=TextPosition(int(row.position_start), int(row.position_end)),
+            colour=Colour(row.colour),
+            note=str(row.note),
+            tags=tuple(str(tag) for tag in json.loads(str(row.tags))),
+            created=str(row.created),
+            modified=str(row.modified),
+            revision=int(row.revision),
+            orphan=bool(row.orphan) if version >= 2 else False,
         )
     except (ValueError, TypeError) as error:
         raise DamagedError(f"{where} has an unreadable value") from error
-    deleted_revision = row["deleted_revision"]
+    deleted_revision = row.deleted_revision
     return StoredRow(
         annotation,
-        deleted=bool(row["deleted"]),
+        deleted=bool(row.deleted),
         deleted_revision=deleted_revision if isinstance(deleted_revision, int) else None,
     )
 
 
-def _check_values(row: dict[str, object], where: str) -> None:
+_ROW_SHAPES: dict[int, Any] = {
+    version: namedtuple(f"SchemaRow{version}", columns_of(version))
+    for version in range(1, COLUMNS_VERSION + 1)
+}
+"""Each schema's row as a named tuple: its values read by column name, at tuple speed."""
+
+
+def _check_values(row: Any, where: str) -> None:
     """Every value of a row without a checksum, checked for its type and range."""
     text = ("id", "document", "exact", "prefix", "suffix", "colour", "note", "tags", "created")
     numbers = ("position_start", "position_end", "revision", "deleted")
-    if not all(isinstance(row[name], str) for name in (*text, "modified")):
+    value = row._asdict()
+    if not all(isinstance(value[name], str) for name in (*text, "modified")):
         raise DamagedError(f"{where} has a value that is not text where text belongs")
-    if not all(type(row[name]) is int for name in numbers) or type(row["deleted_revision"]) not in (
-        int,
-        type(None),
-    ):
+    integers = all(type(value[name]) is int for name in numbers)
+    if not integers or type(row.deleted_revision) not in (int, type(None)):
         raise DamagedError(f"{where} has a value that is not a number where a number belongs")
-    start, end, revision, deleted = (int(row[name]) for name in numbers)  # type: ignore[call-overload]
+    start, end, revision, deleted = (int(value[name]) for name in numbers)
     if not 0 <= start <= end or revision < 0 or deleted not in (0, 1):
         raise DamagedError(f"{where} has impossible numbers")
     try:
-        Colour(row["colour"])
-        tags = json.loads(str(row["tags"]))
+        Colour(row.colour)
+        tags = json.loads(str(row.tags))
     except ValueError as error:
         raise DamagedError(f"{where} has an unreadable colour or tag list") from error
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -242,6 +250,14 @@ def save(conn: sqlite3.Connection, row: StoredRow) -> None:
     """Replace every value of the row with this id."""
     values = encode(row)
     conn.execute(_UPDATE, (*values[1:], values[0]))
+
+
+def save_if_unchanged(conn: sqlite3.Connection, row: StoredRow, revision: int) -> bool:
+    """Replace every value of the row with this id if it is still at `revision`; whether it
+    was (a row another process changed meanwhile is left alone)."""
+    values = encode(row)
+    cursor = conn.execute(f"{_UPDATE} AND revision = ?", (*values[1:], values[0], revision))
+    return cursor.rowcount == 1
 
 
 def next_revision(conn: sqlite3.Connection) -> int:

@@ -216,15 +216,26 @@ class AnnotationStore:
         return row.annotation
 
     def relocate(self, placed: Sequence[Annotation]) -> None:
-        """Save re-anchored annotations (their fingerprint, selectors and orphan flag; nothing
-        else) in one transaction: ten thousand commits would cost seconds, and a half-done
-        re-anchoring would leave annotations on the wrong text. `modified` stays the user's
-        last edit: re-anchoring is not one."""
+        """Save re-anchored annotations (their fingerprint, selectors and orphan flag) in one
+        transaction: ten thousand commits would cost seconds, and a half-done re-anchoring
+        would leave annotations on the wrong text. `modified` stays the user's last edit:
+        re-anchoring is not one.
+
+        Each annotation is written whole, on the condition that its row still has the revision
+        it was read at; one that changed meanwhile (edited or deleted by another process) is
+        read again and only its selectors change. Reading every row again first cost a third of
+        a re-anchoring of ten thousand.
+        """
         with self._writing() as conn:
             revision = rows.next_revision(conn)
+            changed_meanwhile: list[Annotation] = []
             for annotation in placed:
+                moved = rows.StoredRow(rows.storable(replace(annotation, revision=revision)))
+                if not rows.save_if_unchanged(conn, moved, annotation.revision):
+                    changed_meanwhile.append(annotation)
+            for annotation in changed_meanwhile:
                 row = rows.require(conn, annotation.id)
-                moved = replace(
+                current = replace(
                     row.annotation,
                     fingerprint=annotation.fingerprint,
                     position=annotation.position,
@@ -232,7 +243,7 @@ class AnnotationStore:
                     orphan=annotation.orphan,
                     revision=revision,
                 )
-                rows.save(conn, replace(row, annotation=rows.storable(moved)))
+                rows.save(conn, replace(row, annotation=rows.storable(current)))
 
     def delete(self, annotation_id: str) -> Annotation:
         """Move an annotation to the trash (a soft delete; `restore` brings it back)."""

@@ -488,3 +488,25 @@ def test_a_closed_store_says_so(store: AnnotationStore) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.annotations(DOC)
+
+
+def test_relocating_keeps_what_changed_since_the_annotations_were_read(
+    data_dir: Path, store: AnnotationStore
+) -> None:
+    """Re-anchoring works on annotations read a moment ago; an edit (or a delete) made in
+    another process meanwhile must survive it."""
+    edited, deleted, untouched = store.add(make(0, 2)), store.add(make(3, 4)), store.add(make(5, 7))
+    with AnnotationStore.open(data_dir) as other:
+        other.update(edited.id, note="written meanwhile")
+        other.delete(deleted.id)
+    store.relocate(
+        [replace(a, position=TextPosition(a.start + 1, a.end + 1), fingerprint="v2") for a in
+         (edited, deleted, untouched)]
+    )  # fmt: skip
+    moved = {
+        a.id: a for a in (store.get(edited.id), store.get(deleted.id), store.get(untouched.id)) if a
+    }
+    assert moved[edited.id].note == "written meanwhile" and moved[edited.id].start == 1
+    assert [a.id for a in store.trash(DOC)] == [deleted.id]  # still deleted, and moved
+    assert moved[deleted.id].fingerprint == moved[untouched.id].fingerprint == "v2"
+    assert moved[untouched.id].start == 6
