@@ -27,6 +27,7 @@ class Panels:
         self.toc_dock = self._dock("Contents", "tocDock", toc, LEFT)
         self.search_dock = self._dock("Search", "searchDock", search, RIGHT)
         self.search_dock.hide()
+        search.close_requested.connect(self.search_dock.hide)
         self.annotations_dock = self._dock("Annotations", "annotationsDock", annotations, RIGHT)
         window.tabifyDockWidget(self.search_dock, self.annotations_dock)
         self.annotations_dock.hide()

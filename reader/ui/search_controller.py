@@ -2,7 +2,8 @@
 
 Walking through hits follows reading order from where the reader is: the first Enter goes to
 the first hit at or after the top of the page, later ones step through the hits and wrap at
-the end (saying so), as in every reader and browser.
+the end (saying so), as in every reader and browser. The panel numbers the current hit in the
+same order ("3 of 26") and keeps its row selected.
 """
 
 from __future__ import annotations
@@ -100,14 +101,32 @@ class SearchController(QObject):
             self._go_to(number)
 
     def clear(self) -> None:
-        """Esc: forget the search and its marks."""
+        """Forget the search and its marks."""
         self.panel.clear()
+
+    def step_back(self) -> bool:
+        """Esc: the first clears the query; the next, in the panel, closes it and returns to
+        the page. False when search had nothing to step back from (Esc then means something
+        else to the window)."""
+        if self.panel.query_edit.text():
+            self.panel.clear()
+        elif self.panel.has_focus_within():
+            self.panel.close_requested.emit()
+            self.view.setFocus()
+        else:
+            return False
+        return True
 
     def _go_to(self, number: int) -> None:
         self._current = number
         self.view.jump_to(self._hits[number].start, from_top=HIT_POSITION_FROM_TOP)
         self._mark_hits()
-        self.panel.select_hit(self._hits[number])
+        self._show_current()
+
+    def _show_current(self) -> None:
+        number = self._current
+        hit = None if number is None else self._hits[number]
+        self.panel.show_current(hit, 0 if number is None else number + 1, len(self._hits))
 
     def _mark_hits(self) -> None:
         """Show the hits on the page; this controller is the only keeper of the hit list."""
@@ -124,8 +143,7 @@ class SearchController(QObject):
                 self._current = number
         self.panel.show_result(result)
         self._mark_hits()
-        if self._current is not None:
-            self.panel.select_hit(self._hits[self._current])
+        self._show_current()
         steps, self._pending_steps = self._pending_steps, 0
         if steps > 0:
             self.next_hit()

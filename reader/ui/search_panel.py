@@ -1,5 +1,11 @@
-"""The search panel: a query box, what the search found, and the hits grouped by section
-(the list's model and painting are in `reader.ui.search_results`)."""
+"""The search panel: a query box with "3 of 26" beside it, what the search found, and the hits
+grouped by section (the list's model and painting are in `reader.ui.search_results`).
+
+One model throughout: F3 and Enter walk the hits in text order, and the counter numbers them in
+that order. The list is best first unless the reader picks "In text order"; its order box says
+which, so a first F3 that selects a row in the middle of a ranked list is not a surprise. Either
+way the row of the current hit is selected and scrolled into view, and clicking a row makes its
+hit the current one, so F3 goes on from there."""
 
 from __future__ import annotations
 
@@ -11,26 +17,38 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QProgressBar,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.search.results import Hit, SearchResult
 from reader.ui.plain_text import plain_label
-from reader.ui.search_results import HitRow, SearchResultsModel, SnippetDelegate
+from reader.ui.search_results import HitRow, ResultOrder, SearchResultsModel, SnippetDelegate
 
 DEBOUNCE_MS = 250
 
 
+ORDER_TIP = (
+    "Best first: sections with matches in headings, then with the whole phrase, come first. "
+    "F3 always walks the matches in text order, as the counter beside the search box numbers "
+    "them."
+)
+
+
 class _QueryEdit(QLineEdit):
-    """The query box: Enter goes to the next hit, Shift+Enter to the previous, Esc clears."""
+    """The query box: Enter goes to the next hit, Shift+Enter to the previous (Esc is the
+    window's command: see `SearchController.step_back`)."""
 
     next_requested = Signal()
     previous_requested = Signal()
-    escape_pressed = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Route Enter, Shift+Enter and Esc; everything else edits."""
@@ -41,14 +59,12 @@ class _QueryEdit(QLineEdit):
             else:
                 self.next_requested.emit()
             return
-        if key == Qt.Key.Key_Escape:
-            self.escape_pressed.emit()
-            return
         super().keyPressEvent(event)
 
 
 class SearchPanel(QWidget):
-    """Query box, status line, progress while indexing, and the grouped hits."""
+    """Query box and counter, status line and list order, progress while indexing, and the
+    grouped hits (or, when there are none, a sentence saying so)."""
 
     query_changed = Signal(str)
     """The query after the user paused typing (or pressed Enter)."""
@@ -56,6 +72,8 @@ class SearchPanel(QWidget):
     next_requested = Signal()
     previous_requested = Signal()
     cleared = Signal()
+    close_requested = Signal()
+    """Esc with nothing left to clear: the panel's dock should close."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,19 +83,27 @@ class SearchPanel(QWidget):
         self.query_edit.setAccessibleName("Search text")
         self.query_edit.setPlaceholderText('Search: words, "a phrase", -exclude')
         self.query_edit.setClearButtonEnabled(True)
+        self.counter = _quiet_label("searchCounter", "Current match")
+        self.counter.hide()
+        self.order = QComboBox()
+        self.order.setObjectName("searchOrder")
+        self.order.setAccessibleName("Order of the results")
+        self.order.setToolTip(ORDER_TIP)
+        for order in ResultOrder:
+            self.order.addItem(order.value, order)
+        self.order.hide()
         self.status = plain_label()
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
+        self.status.hide()
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName("Search index progress")
         self.progress.setMaximumHeight(8)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.index_note = plain_label()
-        self.index_note.setObjectName("searchIndexNote")
+        self.index_note = _quiet_label("searchIndexNote", "Search index")
         self.index_note.setWordWrap(True)
-        self.index_note.setForegroundRole(self.index_note.foregroundRole().PlaceholderText)
         self.index_note.hide()
         self.model = SearchResultsModel()
         self.results = QListView()
@@ -87,13 +113,16 @@ class SearchPanel(QWidget):
         self.results.setItemDelegate(SnippetDelegate(self.results))
         self.results.setUniformItemSizes(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.query_edit)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.index_note)
-        layout.addWidget(self.status)
-        layout.addWidget(self.results, 1)
+        self.empty_note = plain_label()
+        self.empty_note.setObjectName("searchEmptyNote")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_note.setContentsMargins(4, 8, 4, 8)
+        self.list_area = QStackedWidget()
+        self.list_area.addWidget(self.results)
+        self.list_area.addWidget(self.empty_note)
+        self._lay_out()
+        self._current: Hit | None = None
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -103,10 +132,25 @@ class SearchPanel(QWidget):
         self.query_edit.textChanged.connect(self._on_text_changed)
         self.query_edit.next_requested.connect(self._on_next)
         self.query_edit.previous_requested.connect(self._on_previous)
-        self.query_edit.escape_pressed.connect(self.clear)
+        self.order.currentIndexChanged.connect(self._on_order_chosen)
         self.results.clicked.connect(self._on_clicked)
         self.results.activated.connect(self._on_clicked)
         self._last_query = ""
+
+    def _lay_out(self) -> None:
+        query_row = QHBoxLayout()
+        query_row.addWidget(self.query_edit, 1)
+        query_row.addWidget(self.counter)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.order, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(query_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.index_note)
+        layout.addLayout(status_row)
+        layout.addWidget(self.list_area, 1)
 
     @property
     def active_query(self) -> str:
@@ -119,17 +163,26 @@ class SearchPanel(QWidget):
         self.query_edit.selectAll()
 
     def show_result(self, result: SearchResult) -> None:
-        """Show what a query found."""
+        """Show what a query found; the controller then says which hit is current."""
         self.model.set_result(result)
+        found_nothing = not result.query.is_empty and not result.hits
+        self.empty_note.setText(
+            f"No matches for “{result.query.text.strip()}” in this document. "
+            "Try fewer or other words."
+            if found_nothing
+            else ""
+        )
+        self.list_area.setCurrentWidget(self.empty_note if found_nothing else self.results)
+        self.order.setVisible(bool(result.hits))
         if result.query.is_empty:
             summary = result.note if self.query_edit.text().strip() else ""
         elif not result.hits:
-            summary = "No matches."
+            summary = ""
         else:
             summary = f"{len(result.hits):,} matches in {result.paragraphs:,} paragraphs"
         if result.note and not result.query.is_empty:
-            summary = f"{summary}\n{result.note}"
-        self.status.setText(summary)
+            summary = f"{summary}\n{result.note}" if summary else result.note
+        self._set_status(summary)
 
     def show_index_progress(self, fraction: float | None) -> None:
         """Show how far the index has been built; None hides the bar."""
@@ -144,30 +197,59 @@ class SearchPanel(QWidget):
         self.index_note.setText(text)
         self.index_note.setVisible(bool(text))
 
-    def select_hit(self, hit: Hit) -> None:
-        """Mark the row of `hit` as the current one and scroll it into view."""
-        row = self.model.row_of(hit)
-        if row is not None:
-            index = self.model.index(row)
-            self.results.setCurrentIndex(index)
-            self.results.scrollTo(index)
+    def show_current(self, hit: Hit | None, number: int, total: int) -> None:
+        """Say which hit is current ("3 of 26", `number` counted from 1 in text order), and
+        select its row and scroll it into view; None: no hit gone to yet."""
+        self._current = hit
+        self.counter.setText("" if hit is None else f"{number:,} of {total:,}")
+        self.counter.setVisible(hit is not None)
+        self._select_current()
+
+    def has_focus_within(self) -> bool:
+        """True when the keyboard is somewhere in this panel."""
+        focused = QApplication.focusWidget()
+        return focused is not None and self.isAncestorOf(focused)
 
     def clear(self) -> None:
         """Forget the query and its results."""
         self._debounce.stop()
         self.query_edit.clear()
+        self._forget()
+
+    def _set_status(self, text: str) -> None:
+        """The line of what the search found; hidden when it has nothing to say."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _select_current(self) -> None:
+        row = None if self._current is None else self.model.row_of(self._current)
+        if row is None:
+            self.results.clearSelection()
+            return
+        index = self.model.index(row)
+        self.results.setCurrentIndex(index)
+        self.results.scrollTo(index)
+
+    def _forget(self) -> None:
         self._last_query = ""
         self.model.set_result(None)
-        self.status.clear()
+        self._set_status("")
+        self.empty_note.clear()
+        self.list_area.setCurrentWidget(self.results)
+        self.order.hide()
+        self.show_current(None, 0, 0)
         self.cleared.emit()
 
     def _on_text_changed(self, text: str) -> None:
         if not text:
             self._debounce.stop()
-            self._last_query = ""
-            self.model.set_result(None)
-            self.status.clear()
-            self.cleared.emit()
+            self._forget()
+
+    def _on_order_chosen(self) -> None:
+        order = self.order.currentData()
+        if isinstance(order, ResultOrder):
+            self.model.set_order(order)
+            self._select_current()
 
     def _emit_query(self) -> None:
         text = self.query_edit.text()
@@ -192,3 +274,12 @@ class SearchPanel(QWidget):
         row = index.data(Qt.ItemDataRole.UserRole)
         if isinstance(row, HitRow):
             self.hit_activated.emit(row.hit)
+
+
+def _quiet_label(name: str, accessible_name: str) -> QLabel:
+    """A label in the placeholder colour, for notes beside the main text."""
+    label = plain_label()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible_name)
+    label.setForegroundRole(label.foregroundRole().PlaceholderText)
+    return label

@@ -7,6 +7,7 @@ rows are painted; a delegate draws each snippet with its match marked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -17,6 +18,16 @@ from reader.search.results import Hit, SearchResult, Snippet
 MATCH_BACKGROUND = QColor(255, 214, 10, 140)
 ROW_PADDING = 6
 _ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultOrder(Enum):
+    """How the list orders its sections; the label is what the panel's order box shows."""
+
+    BEST_FIRST = "Best first"
+    """Sections holding better matches first (in headings, then whole phrases), then in
+    reading order."""
+    TEXT = "In text order"
+    """Sections as they come in the text: the list then runs the way F3 walks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,21 +42,26 @@ class HitRow:
 
 
 class SearchResultsModel(QAbstractListModel):
-    """Rows of section headers and hits: sections holding better matches come first (matches
-    in headings, then whole-phrase matches), then in reading order; hits within a section in
-    reading order."""
+    """Rows of section headers and hits, the sections in the chosen `ResultOrder`, the hits
+    within a section in reading order."""
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[_Header | HitRow] = []
         self._result: SearchResult | None = None
+        self._order = ResultOrder.BEST_FIRST
 
     def set_result(self, result: SearchResult | None) -> None:
         """Show `result` (None: nothing)."""
         self.beginResetModel()
         self._result = result
-        self._rows = [] if result is None else _group_by_section(result.hits)
+        self._rows = [] if result is None else _group_by_section(result.hits, self._order)
         self.endResetModel()
+
+    def set_order(self, order: ResultOrder) -> None:
+        """List the sections of the shown result (and of later ones) in `order`."""
+        self._order = order
+        self.set_result(self._result)
 
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Qt's row count: headers and hits."""
@@ -83,14 +99,17 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
 
-def _group_by_section(hits: tuple[Hit, ...]) -> list[_Header | HitRow]:
+def _group_by_section(hits: tuple[Hit, ...], order: ResultOrder) -> list[_Header | HitRow]:
     groups: dict[int, list[Hit]] = {}
     best_tier: dict[int, int] = {}
     for hit in hits:
         groups.setdefault(hit.section_start, []).append(hit)
         best_tier[hit.section_start] = min(best_tier.get(hit.section_start, 2), hit.tier)
     rows: list[_Header | HitRow] = []
-    for section_start in sorted(groups, key=lambda start: (best_tier[start], start)):
+    best_first = order is ResultOrder.BEST_FIRST
+    for section_start in sorted(
+        groups, key=lambda start: (best_tier[start] if best_first else 0, start)
+    ):
         section_hits = sorted(groups[section_start], key=lambda hit: hit.start)
         rows.append(_Header(section_hits[0].section, len(section_hits)))
         rows.extend(HitRow(hit) for hit in section_hits)
@@ -180,6 +199,8 @@ class SnippetDelegate(QStyledItemDelegate):
             x += width
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _ModelIndex) -> QSize:
-        """Rows a little taller than the text, for easy clicking."""
+        """Rows a little taller than the text, for easy clicking; no width of their own, so the
+        list makes them as wide as its viewport (a wider row would hide a header's count
+        under the scroll bar)."""
         height = QFontMetrics(option.font).height() + 2 * ROW_PADDING
-        return QSize(option.rect.width(), height)
+        return QSize(0, height)

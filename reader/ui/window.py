@@ -247,10 +247,8 @@ class MainWindow(QMainWindow):
     # -- commands ---------------------------------------------------------------------------------
 
     def escape(self) -> None:
-        """Esc clears the search; with no search, it leaves full screen."""
-        if self.search_panel.query_edit.text():
-            self.search.clear()
-        elif self.isFullScreen():
+        """Esc steps back through the search (`SearchController.step_back`), then full screen."""
+        if not self.search.step_back() and self.isFullScreen():
             self.showNormal()
 
     def show_shortcuts(self) -> None:

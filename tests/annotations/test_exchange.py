@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.annotations.exchange.markdown import ORPHANS_HEADING, to_markdown
+from reader.annotations.exchange.markdown import OPENING_HEADING, ORPHANS_HEADING, to_markdown
 from reader.annotations.exchange.w3c_export import W3C_CONTEXT, to_w3c
 from reader.annotations.exchange.w3c_import import ImportFormatError, from_w3c, load_w3c_file
 from reader.annotations.model import Annotation, Colour, TextPosition, annotate, normalise_tags
@@ -289,7 +289,7 @@ def test_markdown_groups_by_section_in_reading_order(article: Document) -> None:
     headings = [line for line in lines if line.startswith("## ")]
     toc = article.toc()
     expected = [
-        toc[0].title,
+        OPENING_HEADING,
         next(e.title for e in reversed(toc) if e.start <= early.start),
         next(e.title for e in reversed(toc) if e.start <= late.start),
     ]
@@ -477,3 +477,29 @@ def test_duplicated_ids_in_one_file_are_refused(article: Document) -> None:
     items = [first, valid_item(article), dict(first, created="2026-01-01T00:00:00Z")]
     with pytest.raises(ImportFormatError, match=r"Items 1 and 3 have the same id"):
         from_w3c(json.dumps(items))
+
+
+def test_markdown_export_writes_every_heading_in_full(article_path: Path) -> None:
+    """The opening (lead) is labelled, not cut; the document's own headings are whole."""
+    document = load_document(article_path)
+    toc = document.toc()
+    assert toc[0].is_opening and toc[0].title.endswith("…")  # the TOC's cut label
+    annotations = [
+        annotate(document.text, "", document.fingerprint, entry.start, entry.start + 4)
+        for entry in toc
+    ]
+
+    lines = to_markdown(document, annotations).splitlines()
+
+    headings = [line.removeprefix("## ") for line in lines if line.startswith("## ")]
+    assert headings == [OPENING_HEADING] + [entry.title for entry in toc[1:]]
+    assert not any(heading.endswith("…") for heading in headings)
+
+
+def test_a_heading_ending_in_hashes_keeps_them(article: Document) -> None:
+    """Markdown would take a trailing run of ``#`` for a closing sequence and drop it."""
+    first = replace(article.sections[0], title="Part #")
+    document = replace(article, sections=(first, *article.sections[1:]))
+    annotation = mark(document, document.text[first.start : first.start + 4])
+    lines = to_markdown(document, [annotation]).splitlines()
+    assert "## Part \\#" in lines

@@ -31,12 +31,15 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 def search_for(qtbot: QtBot, window: MainWindow, query: str) -> None:
-    """Ctrl+F, type the query, and wait for its (debounced) results."""
+    """Ctrl+F, type the query, and wait for its (debounced) results: the answer to this query,
+    not a refresh of the previous one that the index finishing its build may deliver first."""
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search_panel.query_edit.hasFocus()
-    with qtbot.waitSignal(window.search.session.results_ready, timeout=HANG_TIMEOUT_MS):
-        type_text(window.search_panel.query_edit, query)
-    qtbot.waitUntil(lambda: window.search.result is not None, timeout=HANG_TIMEOUT_MS)
+    type_text(window.search_panel.query_edit, query)
+    qtbot.waitUntil(
+        lambda: window.search.result is not None and window.search.result.query.text == query,
+        timeout=HANG_TIMEOUT_MS,
+    )
 
 
 @pytest.fixture

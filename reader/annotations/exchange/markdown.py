@@ -5,6 +5,10 @@ colour and tags. The note is the user's own text in the user's own file, so Mark
 it is kept, not escaped; only a note line that would otherwise turn into a heading (``#``, or a
 setext ``===``/``---`` underline) is prefixed with a backslash, so that a note can never forge a
 section of the export.
+
+Section headings are written whole. The untitled opening before the first heading (a lead, front
+matter) is listed in the table of contents under its first words, cut short with "…"; as a
+heading that reads like a truncated title, so the export calls it plainly `OPENING_HEADING`.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ import re
 from collections.abc import Sequence
 
 from reader.annotations.model import Annotation
-from reader.document.model import Document
+from reader.document.model import Document, TocEntry
 
 ORPHANS_HEADING = "Could not be placed"
+OPENING_HEADING = "Opening"
+
+_CLOSING_HASHES = re.compile(r"(?<=[ \t])#+$")
+"""A heading's trailing ``#`` run after a space, which Markdown reads as a closing sequence."""
 
 _HEADING_LIKE = re.compile(r" {0,3}(#|=+[ \t]*$|-+[ \t]*$)")
 
@@ -34,8 +42,7 @@ def to_markdown(
     for annotation in annotations:
         groups.setdefault(document.toc_index_at(annotation.position.start), []).append(annotation)
     for index in sorted(groups):
-        title = entries[index].title
-        lines += ["", f"## {_one_line(title)}"]
+        lines += ["", f"## {_heading_text(entries[index])}"]
         for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
             lines += _markdown_annotation(annotation)
     if orphans:
@@ -56,6 +63,13 @@ def _markdown_annotation(annotation: Annotation) -> list[str]:
         details += " · Tags: " + ", ".join(_inline_code(tag) for tag in annotation.tags)
     lines += ["", details]
     return lines
+
+
+def _heading_text(entry: TocEntry) -> str:
+    """The entry's full title on one line, shown as written (see the module docstring)."""
+    if entry.is_opening:
+        return OPENING_HEADING
+    return _CLOSING_HASHES.sub(lambda run: "\\" + run.group(), _one_line(entry.title))
 
 
 def _defuse_heading(line: str) -> str:
