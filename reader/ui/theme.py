@@ -15,6 +15,8 @@ from reader.annotations.model import Colour
 from reader.document.script import Script
 
 MEASURE_IN_CHARACTERS = 38
+MIN_MEASURE_IN_CHARACTERS = 24
+"""The page never gets narrower than this: open panels shrink, then the window grows."""
 LINE_HEIGHT_PERCENT = 125
 """Proportional to the font's own line spacing (about 1.45 em for CJK fonts): about 1.8 em."""
 PARAGRAPH_SPACING_EM = 0.55
