@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from pytestqt.qtbot import QtBot
 
 from reader.annotations.model import Colour
+from reader.ui.search_results import match_background
 from reader.ui.theme import (
     READABLE_CONTRAST,
     THEMES,
@@ -104,6 +105,15 @@ def test_panels_text_reads_well_in_every_theme(
         for text, background in PALETTE_PAIRS:
             ratio = contrast_ratio(palette.color(text), palette.color(background))
             assert ratio >= READABLE_CONTRAST, f"{theme} {panel.objectName()} {text.name}"
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_search_results_match_reads_well_in_every_theme(theme: str) -> None:
+    """The matched words in the result list sit on a yellow mark: the text must still read."""
+    palette = THEMES[theme].palette()
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+    ratio = contrast_ratio(text, over(match_background(palette), base))
+    assert ratio >= READABLE_CONTRAST, f"{theme}: {ratio:.2f}:1"
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
