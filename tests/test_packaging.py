@@ -43,9 +43,13 @@ def test_the_metainfo_describes_the_release_and_shows_a_screenshot() -> None:
     assert root.findtext("launchable") == DESKTOP_FILE.name
     assert root.find("description/p") is not None
     assert root.find("releases/release/description") is not None
-    image = root.findtext("screenshots/screenshot/image") or ""
-    assert image.endswith("packaging/screenshot.png")
-    assert (PACKAGING / "screenshot.png").is_file()
+    images = [image.text or "" for image in root.iterfind("screenshots/screenshot/image")]
+    assert [image.rsplit("/", 1)[-1] for image in images] == [
+        "screenshot-light.png",
+        "screenshot-dark.png",
+    ]
+    for image in images:
+        assert (PACKAGING / image.rsplit("/", 1)[-1]).is_file()
 
 
 @pytest.mark.parametrize("size", [16, 24, 32, 48, 64, 128, 256, 512])

@@ -4,7 +4,7 @@ remove it; hover it to read its note."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QHelpEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu, QToolTip
 
@@ -16,6 +16,22 @@ from reader.ui.reader_view import ReaderView
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
 NOTE_TOOLTIP_LIMIT = 600
+
+
+def lines_band(view: ReaderView, start: int, end: int) -> QRect:
+    """The viewport rectangle from the top of the line holding Qt position `start` to the
+    bottom of the line holding the last character before `end`: where the bar must not go."""
+    first, last = line_rect(view, start), line_rect(view, max(start, end - 1))
+    return QRect(0, first.top(), view.viewport().width(), last.bottom() - first.top() + 1)
+
+
+def line_rect(view: ReaderView, position: int) -> QRect:
+    """The viewport rectangle of the laid-out line holding Qt `position`."""
+    block = view.document().findBlock(position)
+    line = block.layout().lineForTextPosition(position - block.position())
+    origin = view.document().documentLayout().blockBoundingRect(block).topLeft()
+    scroll = QPointF(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+    return QRectF(line.rect()).translated(origin - scroll).toAlignedRect()
 
 
 class AnnotationGestures(QObject):
@@ -42,6 +58,7 @@ class AnnotationGestures(QObject):
     def _make_popup(self, theme: Theme) -> HighlightPopup:
         popup = HighlightPopup(
             {colour: highlight_colour(theme, colour) for colour in Colour},
+            theme,
             self.view.viewport(),
         )
         popup.colour_chosen.connect(self._on_colour)
@@ -119,7 +136,10 @@ class AnnotationGestures(QObject):
             if self._target is None:
                 self.popup.hide()
                 return
-        self.popup.show_at(point, on_existing=self._target is not None)
+            selected = (self._target.start, self._target.end)
+        start, end = selected
+        band = lines_band(self.view, self.view.qt_position(start), self.view.qt_position(end))
+        self.popup.show_beside(band, point.x(), on_existing=self._target is not None)
 
     def _show_note(self, event: QHelpEvent) -> bool:
         offset = self.view.canonical_offset(self.view.cursorForPosition(event.pos()).position())

@@ -1,19 +1,25 @@
 """How the window looks: theme, text size and full screen, kept in the settings.
 
 Every themed part is handed in as a callable, so this knows nothing of what it colours.
+The page claims the width of a readable measure at the current text size as its minimum:
+Qt's main-window layout then shrinks the side panels to their own minimum first and grows the
+window only when that is not enough, so opening panels never squeezes the text column to a
+dozen characters.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QActionGroup
+from PySide6.QtGui import QActionGroup, QFontMetricsF
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from reader.app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
-from reader.ui.reader_view import ReaderView
-from reader.ui.theme import THEMES, Theme
+from reader.document.script import Script
+from reader.ui.reader_view import MIN_SIDE_MARGIN, SIDE_MARGIN_TOLERANCE, ReaderView
+from reader.ui.theme import MIN_MEASURE_IN_CHARACTERS, THEMES, Theme, body_font
 
 FONT_STEP = 1.0
 
@@ -81,6 +87,7 @@ class Appearance(QObject):
         theme = THEMES[self._settings.theme]
         application().setPalette(theme.palette())  # menus and dialogs are windows of their own
         self._view.set_appearance(theme, self._settings.font_size)
+        self._view.setMinimumWidth(readable_page_width(self._view, self._settings.font_size))
         for paint in self._themed:
             paint(theme)
         self.changed.emit()
@@ -91,6 +98,16 @@ class Appearance(QObject):
             self._window.showNormal()
         else:
             self._window.showFullScreen()
+
+
+def readable_page_width(view: ReaderView, font_size: float) -> int:
+    """The narrowest page that still sets MIN_MEASURE_IN_CHARACTERS full-width characters a
+    line at `font_size`, counting the side margins (with the slack the view allows them before
+    re-centring), the document margin, the scroll bar and the frame."""
+    advance = QFontMetricsF(body_font(Script.UNKNOWN, font_size)).horizontalAdvance("中")
+    margins = MIN_SIDE_MARGIN + SIDE_MARGIN_TOLERANCE + view.document().documentMargin()
+    chrome = 2 * (margins + view.frameWidth()) + view.verticalScrollBar().sizeHint().width()
+    return math.ceil(MIN_MEASURE_IN_CHARACTERS * advance + chrome)
 
 
 def application() -> QApplication:

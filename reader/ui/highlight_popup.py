@@ -1,18 +1,30 @@
 """The small bar that appears by a selection: five colours, a note, and remove.
 
 It lives inside the page's viewport rather than in a window of its own, so it never steals the
-keyboard focus or the selection, and it moves with the text.
+keyboard focus or the selection, and it moves with the text. It sits above the selected lines
+(below them when the page has no room above), never across them: a bar over the text it is
+about hides the very glyphs the reader chose. It is drawn in the theme's colours inverted, with
+a shadow, so it stands out from the page in every theme.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QToolButton,
+    QWidget,
+)
 
 from reader.annotations.model import Colour
+from reader.ui.theme import Theme
 
 SWATCH_SIZE = 18
+GAP = 6
+"""Between the bar and the selected lines, and between the bar and the page's edges."""
 
 
 def colour_icon(colour: QColor, size: int = SWATCH_SIZE) -> QIcon:
@@ -38,14 +50,13 @@ class HighlightPopup(QFrame):
     note_requested = Signal()
     remove_requested = Signal()
 
-    def __init__(self, swatches: dict[Colour, QColor], parent: QWidget) -> None:
+    def __init__(self, swatches: dict[Colour, QColor], theme: Theme, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("highlightPopup")
         self.setAccessibleName("Highlight")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
+        self._paint(theme)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(2)
         self.colour_buttons: dict[Colour, QToolButton] = {}
         for colour, swatch in swatches.items():
@@ -66,6 +77,21 @@ class HighlightPopup(QFrame):
         layout.addWidget(self.remove_button)
         self.hide()
 
+    def _paint(self, theme: Theme) -> None:
+        """The page's colours swapped (text colour as background), and a soft shadow."""
+        self.setStyleSheet(
+            f"#highlightPopup {{ background: {theme.text}; border: 1px solid {theme.muted};"
+            " border-radius: 6px; }"
+            f" #highlightPopup QToolButton {{ color: {theme.background}; border: none;"
+            " border-radius: 4px; padding: 2px; font-size: 14px; }"
+            f" #highlightPopup QToolButton:hover {{ background: {theme.muted}; }}"
+        )
+        shadow = QGraphicsDropShadowEffect(self)
+        shadow.setBlurRadius(14)
+        shadow.setOffset(0, 2)
+        shadow.setColor(QColor(0, 0, 0, 110))
+        self.setGraphicsEffect(shadow)
+
     def _text_button(self, text: str, tip: str, name: str) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
@@ -74,17 +100,23 @@ class HighlightPopup(QFrame):
         button.setAutoRaise(True)
         return button
 
-    def show_at(self, point: QPoint, on_existing: bool) -> None:
-        """Show with its top-left near `point` (viewport coordinates), kept inside the page."""
+    def show_beside(self, selected: QRect, anchor_x: int, on_existing: bool) -> None:
+        """Show just above the `selected` lines (viewport coordinates), or just below them when
+        there is no room above, centred on `anchor_x` and kept inside the page."""
         self.remove_button.setVisible(on_existing)
         self.adjustSize()
         parent = self.parentWidget()
         assert parent is not None  # always created inside the page's viewport
-        area = parent.rect()
-        x = min(max(point.x() - self.width() // 2, 4), area.width() - self.width() - 4)
-        y = point.y() + 6
-        if y + self.height() > area.height() - 4:
-            y = max(point.y() - self.height() - 30, 4)
+        area = parent.rect().adjusted(GAP, GAP, -GAP, -GAP)
+        x = min(max(anchor_x - self.width() // 2, area.left()), area.right() + 1 - self.width())
+        above = selected.top() - GAP - self.height()
+        below = selected.bottom() + 1 + GAP
+        if above >= area.top():
+            y = above
+        elif below + self.height() <= area.bottom() + 1:
+            y = below
+        else:  # the selection fills the page: keep the bar where the eye is least busy
+            y = area.bottom() + 1 - self.height()
         self.move(x, y)
         self.show()
         self.raise_()

@@ -2,14 +2,36 @@
 
 A modal dialog would stop the reader (and a test) until dismissed; a bar says what happened,
 stays until closed or replaced, and leaves the document readable underneath.
+
+Its colours come from the window's palette (which the theme sets): the text is the theme's own
+text colour, the background the panel colour faintly tinted by the kind of message, and a
+stripe of the full tint on the left says the kind again. So every theme, present or future,
+keeps the text as readable as the panels, and the kind never rests on a colour alone
+("Error:" is not needed: the message says what went wrong).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from enum import Enum
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
 from reader.ui.plain_text import plain_label, readable
+from reader.ui.theme import over
+
+STRIPE_WIDTH = 4
+TINT_ALPHA = 0.16
+"""How much of the kind's colour goes into the background: enough to tell kinds apart, too
+little to move the background's luminance far from the panel's."""
+
+
+class MessageKind(Enum):
+    """What a message is; the value is its accent colour."""
+
+    INFO = "#3b82f6"
+    ERROR = "#dc2626"
 
 
 class MessageBar(QWidget):
@@ -19,7 +41,7 @@ class MessageBar(QWidget):
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.setAccessibleName("Message")
-        self.setAutoFillBackground(True)
+        self.kind = MessageKind.INFO
         self._label = plain_label(self)
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -29,27 +51,39 @@ class MessageBar(QWidget):
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 6, 6)
+        layout.setContentsMargins(12 + STRIPE_WIDTH, 6, 6, 6)
         layout.addWidget(self._label, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
     def show_error(self, message: str) -> None:
         """Show `message` as an error (plain text, never interpreted as markup)."""
-        self._show(message, "#f6d6d3", "#5c1a14")
+        self._show(message, MessageKind.ERROR)
 
     def show_info(self, message: str) -> None:
         """Show `message` as a neutral note."""
-        self._show(message, "#dde8f5", "#1d3557")
+        self._show(message, MessageKind.INFO)
 
     @property
     def text(self) -> str:
         """The message shown (empty when hidden)."""
         return self._label.text() if self.isVisible() else ""
 
-    def _show(self, message: str, background: str, foreground: str) -> None:
+    def background(self) -> QColor:
+        """The bar's background now: the palette's panel colour under a faint tint."""
+        tint = QColor(self.kind.value)
+        tint.setAlphaF(TINT_ALPHA)
+        return over(tint, self.palette().color(QPalette.ColorRole.Window))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the tinted background and the kind's stripe (the label draws the text)."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.background())
+        painter.fillRect(QRect(0, 0, STRIPE_WIDTH, self.height()), QColor(self.kind.value))
+        painter.end()
+
+    def _show(self, message: str, kind: MessageKind) -> None:
+        self.kind = kind
         self._label.setText(readable(message))
-        self.setStyleSheet(
-            f"#messageBar {{ background: {background}; }} QLabel {{ color: {foreground}; }}"
-        )
         self.show()
+        self.update()

@@ -10,6 +10,9 @@ from reader.ui.search_panel import SearchPanel
 from reader.ui.toc_panel import TocPanel
 
 SEARCH_PANEL_WIDTH = 360
+PANEL_MIN_WIDTH = 200
+"""A panel narrower than this shows too little to use; past it, the window grows instead (the
+page keeps its own minimum, see `reader.ui.appearance`)."""
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
@@ -39,6 +42,7 @@ class Panels:
         dock = QDockWidget(title, self._window)
         dock.setObjectName(name)
         dock.setWidget(widget)
+        dock.setMinimumWidth(PANEL_MIN_WIDTH)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetMovable

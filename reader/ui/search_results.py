@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.search.results import Hit, SearchResult, Snippet
 
-MATCH_BACKGROUND = QColor(255, 214, 10, 140)
+MATCH_TINT = QColor(255, 214, 10)
 ROW_PADDING = 6
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -193,7 +193,7 @@ class SnippetDelegate(QStyledItemDelegate):
             width = metrics.horizontalAdvance(shown)
             box = QRect(x, rect.top(), width, rect.height())
             if font is bold:
-                painter.fillRect(box.adjusted(-1, 3, 1, -3), MATCH_BACKGROUND)
+                painter.fillRect(box.adjusted(-1, 3, 1, -3), match_background(option.palette))
             painter.setFont(font)
             painter.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
             x += width
@@ -204,3 +204,11 @@ class SnippetDelegate(QStyledItemDelegate):
         under the scroll bar)."""
         height = QFontMetrics(option.font).height() + 2 * ROW_PADDING
         return QSize(0, height)
+
+
+def match_background(palette: QPalette) -> QColor:
+    """The match's yellow, as strong as the row's text allows: on a dark base a strong yellow
+    would swallow the light text drawn over it."""
+    colour = QColor(MATCH_TINT)
+    colour.setAlpha(140 if palette.color(QPalette.ColorRole.Base).lightnessF() > 0.5 else 60)
+    return colour

@@ -15,10 +15,14 @@ from reader.annotations.model import Colour
 from reader.document.script import Script
 
 MEASURE_IN_CHARACTERS = 38
+MIN_MEASURE_IN_CHARACTERS = 24
+"""The page never gets narrower than this: open panels shrink, then the window grows."""
 LINE_HEIGHT_PERCENT = 125
 """Proportional to the font's own line spacing (about 1.45 em for CJK fonts): about 1.8 em."""
 PARAGRAPH_SPACING_EM = 0.55
 HEADING_SCALE = {1: 1.45, 2: 1.25, 3: 1.1}
+READABLE_CONTRAST = 4.5
+"""WCAG 2 AA for normal text: every text colour against the background it is drawn on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ THEMES: dict[str, Theme] = {
         background="#f4ecd8",
         text="#3b2f20",
         heading="#7a3f14",
-        muted="#7c6a52",
+        muted="#6b5a43",
         selection="#e0cfa4",
         panel="#eadfc4",
         search_hit="#f2d77a",
@@ -90,11 +94,11 @@ THEMES: dict[str, Theme] = {
         background="#1d1e21",
         text="#d8d4cc",
         heading="#e3b36f",
-        muted="#8d8a84",
+        muted="#9c9890",
         selection="#3d5375",
         panel="#26272b",
         search_hit="#5c4d1a",
-        search_current="#a8612a",
+        search_current="#7e4820",
     ),
 }
 
@@ -171,7 +175,7 @@ _HIGHLIGHTS: dict[str, dict[Colour, tuple[int, int, int]]] = {
         Colour.PURPLE: (167, 139, 250),
     },
     "dark": {
-        Colour.YELLOW: (202, 160, 20),
+        Colour.YELLOW: (180, 140, 18),
         Colour.GREEN: (34, 160, 90),
         Colour.BLUE: (50, 110, 200),
         Colour.PINK: (200, 60, 130),
@@ -192,3 +196,32 @@ def highlight_colour(theme: Theme, colour: Colour) -> QColor:
 def note_underline_colour(theme: Theme) -> QColor:
     """The dashed underline that tells a highlight carries a note."""
     return QColor(theme.heading)
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2's relative luminance: sRGB channels linearised, weighted by the eye's response."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
+
+
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """WCAG 2's contrast ratio, from 1 (same) to 21 (black on white); order does not matter."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def over(top: QColor, bottom: QColor) -> QColor:
+    """`top` (maybe translucent) composited over the opaque `bottom`: the colour one sees."""
+    alpha = top.alphaF()
+    return QColor.fromRgbF(
+        top.redF() * alpha + bottom.redF() * (1 - alpha),
+        top.greenF() * alpha + bottom.greenF() * (1 - alpha),
+        top.blueF() * alpha + bottom.blueF() * (1 - alpha),
+    )

@@ -186,8 +186,9 @@ def test_window_geometry_and_panel_layout_are_remembered(
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     window = make_window()
+    window.panels.toc_dock.hide()  # with it, 700 px would squeeze the page's measure
+    qtbot.waitUntil(lambda: window.minimumWidth() <= 700)  # the layout's posted update
     window.resize(700, 500)  # the offscreen screen is 800 x 600
-    window.panels.toc_dock.hide()
     window.close()
     reopened = make_window()
     assert (reopened.size().width(), reopened.size().height()) == (700, 500)
