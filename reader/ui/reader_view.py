@@ -94,10 +94,25 @@ class ReaderView(QTextBrowser):
         )
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
         self._marks.painted = False
-        self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
+        self._replace_page(page)
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
+
+    def _replace_page(self, page: QTextDocument) -> None:
+        """Put `page` on screen and delete the one it replaces.
+
+        Extra selections hold cursors into the page they were made for, and Qt paints them
+        on whatever page is shown: left in place, the last document's highlights would be
+        painted over the new one until its marks are ready. Qt deletes only pages it made
+        itself, so the old one (a child of the view) is deleted here.
+        """
+        old_page = self.document()
+        ours = old_page.parent() is self
+        self.setExtraSelections([])
+        self.setDocument(page)
+        if ours:
+            old_page.deleteLater()
 
     # -- positions -----------------------------------------------------------------------------
 

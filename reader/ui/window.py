@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         offset = self._settings.position_of(document.fingerprint)
         self._document = document
+        self.search.forget_document()
         self.navigation.document_opened()
         self.view.show_document(document, offset)
         self.annotations.document_opened(document)
