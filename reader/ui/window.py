@@ -27,7 +27,7 @@ from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar
-from reader.ui.navigation import Navigation
+from reader.ui.navigation import Navigation, focus_page_unless_typing
 from reader.ui.panels import Panels
 from reader.ui.persistence import WindowPersistence
 from reader.ui.plain_text import window_title
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         self.toc.set_entries(document.toc())
         self.toc.mark_position(offset)
         self.setWindowTitle(window_title(f"{document.title} — {APP_TITLE}"))
-        self.view.setFocus()  # the keys scroll the new page straight away
+        focus_page_unless_typing(self.view)  # the keys scroll the new page straight away
         self.status_line.show_document(document)
         if document.source and document.source != bundled_article_path():
             self._settings.add_recent_file(document.source)
