@@ -20,6 +20,9 @@ class MessageBar(QWidget):
         self.setObjectName("messageBar")
         self.setAccessibleName("Message")
         self.setAutoFillBackground(True)
+        # A plain QWidget paints no style-sheet background without this: in the dark theme
+        # the dark-red text would stand on the dark window.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._label = plain_label(self)
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

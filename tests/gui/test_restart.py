@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 
 from reader.app.bundled import bundled_article_path
@@ -126,3 +127,15 @@ def test_open_recent_shows_titles_with_the_path_as_tooltip(
     assert again.recent_menu.toolTipsVisible()
     wait_for_load(qtbot, again, actions[1].trigger)
     assert again.current_path() == twins[1]
+
+
+def test_the_message_bar_keeps_its_own_background_in_the_dark_theme(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Its dark-red words would otherwise stand on the dark window, unreadable."""
+    window.appearance.set_theme("dark")
+    window.message_bar.show_error("The document you were reading could not be reopened.")
+    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=HANG_TIMEOUT_MS)
+    inside = window.message_bar.mapTo(window, QPoint(2, 2))
+    corner = window.grab().toImage().pixelColor(inside)  # as painted among its neighbours
+    assert corner.name() == "#f6d6d3"
