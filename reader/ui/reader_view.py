@@ -63,9 +63,7 @@ class ReaderView(QTextBrowser):
         self._script = Script.UNKNOWN
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
-        self._report_timer = QTimer(self)
-        self._report_timer.setSingleShot(True)
-        self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
+        self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
 
@@ -100,15 +98,9 @@ class ReaderView(QTextBrowser):
         self.scroll_to_offset(offset)
 
     def _replace_page(self, page: QTextDocument) -> None:
-        """Put `page` on screen and delete the one it replaces.
-
-        Extra selections hold cursors into the page they were made for, and Qt paints them
-        on whatever page is shown: left in place, the last document's highlights would be
-        painted over the new one until its marks are ready. Qt deletes only pages it made
-        itself, so the old one (a child of the view) is deleted here.
-        """
-        old_page = self.document()
-        ours = old_page.parent() is self
+        """Show `page` and delete the old one (Qt deletes only pages it made). Qt paints extra
+        selections on any page shown: kept, the old document's marks would show on the new."""
+        old_page, ours = self.document(), self.document().parent() is self
         self.setExtraSelections([])
         self.setDocument(page)
         if ours:
