@@ -17,10 +17,12 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from reader.app.settings import (
+    BUNDLED_DOCUMENT,
     DEFAULT_FONT_SIZE,
     MAX_FONT_SIZE,
     MAX_RECENT_FILES,
     MAX_REMEMBERED_POSITIONS,
+    MAX_TITLE_LENGTH,
     MIN_FONT_SIZE,
     THEMES,
     Settings,
@@ -83,6 +85,43 @@ def test_recent_files_are_unique_most_recent_first_and_capped() -> None:
     assert len(set(settings.recent_files)) == MAX_RECENT_FILES
 
 
+def test_the_last_document_and_recent_titles_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings = Settings()
+    settings.add_recent_file(Path("/books/紅樓夢.txt"), "紅樓夢")
+    settings.add_recent_file(Path("/books/無題.txt"))
+    settings.last_document = "/books/紅樓夢.txt"
+    save_settings(settings, path)
+    loaded = load_settings(path)
+    assert loaded == settings
+    assert loaded.recent_title("/books/紅樓夢.txt") == "紅樓夢"
+    assert loaded.recent_title("/books/無題.txt") == ""
+    settings.last_document = BUNDLED_DOCUMENT
+    save_settings(settings, path)
+    assert load_settings(path).last_document == BUNDLED_DOCUMENT
+
+
+def test_settings_of_an_older_version_without_titles_or_last_document_load_cleanly(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"recent_files": ["/a.txt"], "theme": "dark"}), encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.recent_files == ["/a.txt"] and loaded.recent_title("/a.txt") == ""
+    assert loaded.last_document == ""
+    assert not (tmp_path / "settings.json.bad").exists()
+
+
+def test_titles_of_files_that_left_the_recent_list_are_forgotten() -> None:
+    settings = Settings()
+    for number in range(MAX_RECENT_FILES + 3):
+        settings.add_recent_file(Path(f"/books/{number}.txt"), f"第{number}本")
+    assert set(settings.recent_titles) == set(settings.recent_files)
+    assert (
+        settings.recent_title(f"/books/{MAX_RECENT_FILES + 2}.txt") == f"第{MAX_RECENT_FILES + 2}本"
+    )
+
+
 def test_positions_forget_the_least_recently_read_beyond_the_cap() -> None:
     settings = Settings()
     for number in range(MAX_REMEMBERED_POSITIONS + 1):
@@ -113,13 +152,17 @@ JSON_SCALARS = (
     | st.integers(min_value=10**20, max_value=10**40)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=20)
-    | st.sampled_from(["\ud800", "\udcff", "abc", "AAEC", "", "light", "/a\x00b", "=="])
+    | st.sampled_from(
+        ["\ud800", "\udcff", "abc", "AAEC", "", "light", "/a\x00b", "==", "/a.txt", "bundled"]
+    )
 )
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
     lambda children: (
         st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=8) | st.sampled_from(["offset", "path"]), children)
+        | st.dictionaries(
+            st.text(max_size=8) | st.sampled_from(["offset", "path", "/a.txt"]), children
+        )
     ),
     max_leaves=12,
 )
@@ -139,6 +182,14 @@ def _assert_well_formed(settings: Settings) -> None:
     for recent in settings.recent_files:
         assert recent and "\x00" not in recent
         os.fsencode(recent)
+    assert len(settings.recent_titles) <= MAX_RECENT_FILES
+    for recent, title in settings.recent_titles.items():
+        assert recent and "\x00" not in recent
+        os.fsencode(recent)
+        assert isinstance(title, str) and 0 < len(title) <= MAX_TITLE_LENGTH
+    last = settings.last_document
+    assert last in ("", BUNDLED_DOCUMENT) or (Path(last).is_absolute() and "\x00" not in last)
+    os.fsencode(last)
     assert len(settings.positions) <= MAX_REMEMBERED_POSITIONS
     for fingerprint, position in settings.positions.items():
         assert isinstance(fingerprint, str)
@@ -189,6 +240,16 @@ NASTY_VALUES: dict[str, dict[str, object]] = {
     "font size boolean": {"font_size": True},
     "font size a string": {"font_size": "15"},
     "theme a list": {"theme": ["dark"]},
+    "recent titles a list": {"recent_titles": ["紅樓夢"]},
+    "recent title a number": {"recent_titles": {"/a.txt": 3}},
+    "recent title empty": {"recent_titles": {"/a.txt": ""}},
+    "recent title far too long": {"recent_titles": {"/a.txt": "長" * 100_000}},
+    "recent title for a path with a NUL": {"recent_titles": {"/a\x00.txt": "書"}},
+    "recent titles huge": {"recent_titles": {f"/{n}.txt": "書" for n in range(10_000)}},
+    "last document relative": {"last_document": "books/a.txt"},
+    "last document a number": {"last_document": 7},
+    "last document with a NUL": {"last_document": "/a\x00.txt"},
+    "last document a lone surrogate": {"last_document": "/a\ud800.txt"},
     "nested garbage": {"theme": {"a": [{"b": None}]}, "toc_visible": [[[]]]},
 }
 
@@ -205,7 +266,7 @@ def test_a_bad_value_falls_back_to_its_default_and_the_file_is_kept(
     _assert_well_formed(loaded)
     assert (tmp_path / "settings.json.bad").read_bytes() == content
     for name in values:
-        if name != "recent_files":
+        if name not in ("recent_files", "recent_titles"):  # lists keep their usable part
             assert getattr(loaded, name) == getattr(Settings(), name)
     if "toc_visible" not in values:
         assert loaded.toc_visible is False  # the good values are kept

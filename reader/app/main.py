@@ -15,8 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser for starting the window; subcommands are routed to `reader.cli` first."""
     parser = argparse.ArgumentParser(
         prog="reader",
-        description="A calm desktop reader for Chinese texts. With no PATH it opens the "
-        "bundled article.",
+        description="A calm desktop reader for Chinese texts. With no PATH it reopens the "
+        "document read last, where you left it (the bundled article the first time).",
         epilog="commands (run 'reader COMMAND --help' for each):\n"
         "  toc [PATH] [--json]                       print the document's sections\n"
         "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n"

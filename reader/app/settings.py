@@ -33,6 +33,10 @@ MIN_FONT_SIZE = 9.0
 MAX_FONT_SIZE = 40.0
 MAX_RECENT_FILES = 10
 MAX_REMEMBERED_POSITIONS = 500
+MAX_TITLE_LENGTH = 300
+BUNDLED_DOCUMENT = "bundled"
+"""`last_document` when it was the bundled article: its path changes with each installation
+(and each run of a bundled executable), and no absolute path can be mistaken for this word."""
 MAX_SETTINGS_BYTES = 16 * 1024 * 1024
 """Far beyond any real settings file (500 positions with long paths); a bigger one is damage."""
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -60,6 +64,11 @@ class Settings:
     """`QMainWindow.saveState()` bytes (dock layout), base64-encoded by the window."""
     toc_visible: bool = True
     recent_files: list[str] = field(default_factory=list)
+    recent_titles: dict[str, str] = field(default_factory=dict)
+    """The title of each recent file, by path, for the Open Recent menu."""
+    last_document: str = ""
+    """What to reopen at start: the path of the last document read, `BUNDLED_DOCUMENT`, or
+    empty before the first document was ever opened."""
     positions: dict[str, ReadingPosition] = field(default_factory=dict)
 
     def remember_position(self, fingerprint: str, offset: int, path: Path | None) -> None:
@@ -74,11 +83,18 @@ class Settings:
         remembered = self.positions.get(fingerprint)
         return remembered.offset if remembered else 0
 
-    def add_recent_file(self, path: Path) -> None:
-        """Put `path` first in the recent files, without duplicates."""
+    def add_recent_file(self, path: Path, title: str = "") -> None:
+        """Put `path` first in the recent files, without duplicates, with its `title`."""
         text = str(path)
         self.recent_files = [text, *(p for p in self.recent_files if p != text)]
         del self.recent_files[MAX_RECENT_FILES:]
+        if title:
+            self.recent_titles[text] = title[:MAX_TITLE_LENGTH]
+        self.recent_titles = {p: t for p, t in self.recent_titles.items() if p in self.recent_files}
+
+    def recent_title(self, path: str) -> str:
+        """The title remembered for a recent file, or "" when none is known."""
+        return self.recent_titles.get(path, "")
 
 
 def decoded_blob(text: str) -> bytes | None:
@@ -188,6 +204,25 @@ def _read_recent_files(settings: Settings, value: Any) -> bool:
     return settings.recent_files == value
 
 
+def _read_recent_titles(settings: Settings, value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    usable = {
+        path: title
+        for path, title in value.items()
+        if _usable_path(path) and isinstance(title, str) and 0 < len(title) <= MAX_TITLE_LENGTH
+    }
+    settings.recent_titles = dict(list(usable.items())[-MAX_RECENT_FILES:])
+    return settings.recent_titles == value
+
+
+def _read_last_document(settings: Settings, value: Any) -> bool:
+    if value in ("", BUNDLED_DOCUMENT) or (_usable_path(value) and Path(value).is_absolute()):
+        settings.last_document = value
+        return True
+    return False
+
+
 def _read_positions(settings: Settings, value: Any) -> bool:
     if not isinstance(value, dict):
         return False
@@ -233,6 +268,8 @@ _FIELD_READERS: dict[str, _FieldReader] = {
     "window_state": _read_blob("window_state"),
     "toc_visible": _read_toc_visible,
     "recent_files": _read_recent_files,
+    "recent_titles": _read_recent_titles,
+    "last_document": _read_last_document,
     "positions": _read_positions,
 }
 

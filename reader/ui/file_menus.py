@@ -3,11 +3,12 @@ with. They are not commands of the action table (nor rows of the shortcuts dialo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QMenu
 
+from reader.app.settings import Settings
 from reader.document.decode import SUPPORTED_ENCODINGS
 from reader.ui.plain_text import menu_text, plain_tooltip
 
@@ -19,12 +20,17 @@ def fill_encoding_menu(menu: QMenu, reopen: Callable[[str], None]) -> None:
         action.triggered.connect(lambda _checked=False, c=codec: reopen(c))
 
 
-def fill_recent_menu(menu: QMenu, recent: Sequence[str], open_path: Callable[[Path], None]) -> None:
-    """One item per recent file, newest first; the menu is disabled when there are none.
-    A path is shown as it is (never as markup, never with `&` taken as a mnemonic)."""
+def fill_recent_menu(menu: QMenu, settings: Settings, open_path: Callable[[Path], None]) -> None:
+    """One item per recent file, newest first, named by its title (two of the same title are
+    told apart by file name), with the full path as its tooltip; the menu is
+    disabled when there are none. Nothing is shown as markup or with `&` as a mnemonic."""
     menu.clear()
-    for path in recent:
-        action = menu.addAction(menu_text(path))
+    menu.setToolTipsVisible(True)
+    recent = settings.recent_files
+    titles = [settings.recent_title(path) or Path(path).name for path in recent]
+    for path, title in zip(recent, titles, strict=True):
+        shown = title if titles.count(title) == 1 else f"{title} ({Path(path).name})"
+        action = menu.addAction(menu_text(shown))
         action.setToolTip(plain_tooltip(path))
         action.triggered.connect(lambda _checked=False, p=path: open_path(Path(p)))
     menu.setEnabled(bool(recent))

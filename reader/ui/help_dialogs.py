@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QTreeWidget,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.app.paths import AppPaths
 from reader.ui.actions import ACTIONS, ActionSpec, Group, listed_keys
-from reader.ui.plain_text import escaped
+from reader.ui.plain_text import plain_label, readable
 
 _MNEMONIC = re.compile(r"&(&?)")
 """``&x`` marks x as the shortcut letter; ``&&`` is a literal ``&``."""
@@ -116,7 +118,11 @@ class ShortcutsDialog(QDialog):
 
 
 class AboutDialog(QDialog):
-    """Version, purpose, and where the user's data lives (so they can back it up)."""
+    """Version, purpose, and where the user's data lives (so they can back it up).
+
+    Each folder sits on a line of its own and is never wrapped: a path broken at an arbitrary
+    character cannot be read, or copied, as one. The dialog is as wide as the longest path.
+    """
 
     def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,18 +130,32 @@ class AboutDialog(QDialog):
         text = QLabel(
             f"<h2>Reader {__version__}</h2>"
             "<p>A calm desktop reader for Chinese texts, with search, highlights and notes. "
-            "It works offline and never uses the network.</p>"
-            f"<p><b>Annotations</b> (back this folder up): {escaped(str(paths.data_dir))}<br>"
-            f"<b>Settings</b>: {escaped(str(paths.config_dir))}<br>"
-            f"<b>Search indexes</b> (safe to delete): {escaped(str(paths.cache_dir))}</p>"
-            "<p>Licensed under the MIT licence.</p>",
+            "It works offline and never uses the network.</p>",
             self,
         )
         text.setTextFormat(Qt.TextFormat.RichText)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.setWordWrap(True)
+        folders = QFormLayout()
+        folders.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        for caption, folder in (
+            ("Annotations (back this folder up):", paths.data_dir),
+            ("Settings:", paths.config_dir),
+            ("Search indexes (safe to delete):", paths.cache_dir),
+        ):
+            folders.addRow(caption, self._path_label(folder))
+        licence = QLabel("Licensed under the MIT licence.", self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
+        layout.addLayout(folders)
+        layout.addWidget(licence)
         layout.addWidget(buttons)
+
+    def _path_label(self, folder: Path) -> QLabel:
+        label = plain_label(self)
+        label.setObjectName("folderPath")
+        label.setText(readable(str(folder)))
+        label.setWordWrap(False)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label

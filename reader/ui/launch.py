@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 from reader import __version__
 from reader.app.bundled import icon_path
 from reader.app.services import Services
-from reader.ui.single_instance import SingleInstance
+from reader.ui.plain_text import readable
+from reader.ui.single_instance import Answer, SingleInstance
 from reader.ui.window import MainWindow
 
 
@@ -51,15 +52,29 @@ def _report_and_quit(window: MainWindow) -> None:
     QTimer.singleShot(0, window.close)
 
 
+REFUSED_EXIT_CODE = 2
+"""The exit status when the running window refused the file handed to it (as the command line
+does for a file it cannot open)."""
+
+
+def _report_answer(answer: Answer) -> int:
+    """Say in the terminal what the running window did with the file handed to it."""
+    if answer.error is None:
+        print("reader: opened in the running window", file=sys.stderr)
+        return 0
+    print(f"reader: {readable(answer.error)}", file=sys.stderr)
+    return REFUSED_EXIT_CODE
+
+
 def run_gui(services: Services, path: str | None, encoding: str | None) -> int:
     """Open the window on `path` (or the bundled article) and run until it closes."""
     app = create_application(sys.argv[:1])
     instance = SingleInstance(services.paths.data_dir)
     if not instance.acquire():
         absolute = str(Path(path).absolute()) if path else None
-        if instance.forward(absolute, encoding):
-            print("reader: opened in the running window", file=sys.stderr)
-            return 0
+        answer = instance.forward(absolute, encoding)
+        if answer is not None:
+            return _report_answer(answer)
     window = MainWindow(services)
     _store, messages = services.annotation_store_if_possible()
     instance.serve(window.open_request)

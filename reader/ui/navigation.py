@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 from reader.annotations.model import Annotation
 from reader.document.model import Document, TocEntry
@@ -37,7 +38,7 @@ class Navigation(QObject):
         self.view, self.toc, self._current_document = view, toc, current_document
         self.history = JumpHistory()
         view.jumped.connect(self.history.jumped)
-        toc.entry_activated.connect(self.go_to_entry)
+        toc.entry_activated.connect(self._go_to_chosen_entry)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.setInterval(FLASH_MS)
@@ -48,6 +49,12 @@ class Navigation(QObject):
         self.view.jump_to(entry.start)
         self.toc.mark_position(entry.start)
         self.moved.emit(entry.start)
+
+    def _go_to_chosen_entry(self, entry: TocEntry) -> None:
+        """An entry clicked or chosen with Enter: the page takes the keys back, so PgDn and
+        Space read on from there instead of moving through the list."""
+        self.go_to_entry(entry)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def next_section(self) -> None:
         """Go to the next heading after the one being read."""
@@ -96,3 +103,13 @@ class Navigation(QObject):
     def document_opened(self) -> None:
         """A new document: the jumps made in the last one lead nowhere now."""
         self.history.clear()
+
+
+def focus_page_unless_typing(view: ReaderView) -> None:
+    """Give the page the keys, unless they are going into a text field (the search box, a
+    note): what is typed there while a document opens must all arrive there."""
+    focused = QApplication.focusWidget()
+    input_method = Qt.WidgetAttribute.WA_InputMethodEnabled  # set on widgets that take text
+    if focused is not None and focused is not view and focused.testAttribute(input_method):
+        return
+    view.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -63,9 +63,7 @@ class ReaderView(QTextBrowser):
         self._script = Script.UNKNOWN
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
-        self._report_timer = QTimer(self)
-        self._report_timer.setSingleShot(True)
-        self._report_timer.setInterval(POSITION_REPORT_DELAY_MS)
+        self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
 
@@ -94,10 +92,19 @@ class ReaderView(QTextBrowser):
         )
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
         self._marks.painted = False
-        self.setDocument(page)  # the previous page, a child of the view, is deleted by Qt
+        self._replace_page(page)
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
+
+    def _replace_page(self, page: QTextDocument) -> None:
+        """Show `page` and delete the old one (Qt deletes only pages it made). Qt paints extra
+        selections on any page shown: kept, the old document's marks would show on the new."""
+        old_page, ours = self.document(), self.document().parent() is self
+        self.setExtraSelections([])
+        self.setDocument(page)
+        if ours:
+            old_page.deleteLater()
 
     # -- positions -----------------------------------------------------------------------------
 

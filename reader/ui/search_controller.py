@@ -51,6 +51,12 @@ class SearchController(QObject):
         """The hit last gone to, if any."""
         return None if self._current is None else self._hits[self._current]
 
+    def forget_document(self) -> None:
+        """Another document is on the page: drop this one's hits and answers at once, so none
+        is painted on it; queries asked before `document_opened` wait for the new one."""
+        self._forget()
+        self.session.forget_document()
+
     def document_opened(self, document: Document) -> None:
         """Prepare search for a new document, and repeat the current query in it."""
         self._forget()

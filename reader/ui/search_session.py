@@ -72,15 +72,20 @@ class SearchSession(QObject):
         """The current document's searcher, once prepared."""
         return self._searcher
 
-    def set_document(self, document: Document) -> None:
-        """Start preparing search for a newly opened document."""
+    def forget_document(self) -> None:
+        """Drop the current document's searcher: answers still on their way are for it, and
+        queries wait (see `search`) until the next document is prepared."""
         self._stop_child()
         self.building = False
         self._generation += 1
-        generation, cache_dir = self._generation, self._cache_dir
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None
+
+    def set_document(self, document: Document) -> None:
+        """Start preparing search for a newly opened document."""
+        self.forget_document()
+        generation, cache_dir = self._generation, self._cache_dir
 
         signals = self._signals  # jobs hold no reference to the session itself
 

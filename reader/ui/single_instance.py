@@ -2,25 +2,42 @@
 
 The first process holds a `QLockFile` in the data directory and listens on a `QLocalServer`
 named after that directory; a later process that cannot take the lock sends its request over
-a `QLocalSocket` and exits. A lock left by a crashed process is taken over (Qt checks that its
-owner is gone), and a stale server socket is removed before listening.
+a `QLocalSocket`, waits for the window's answer (the file is shown, or why it is not) and exits
+with it. A lock left by a crashed process is taken over (Qt checks that its owner is gone), and
+a stale server socket is removed before listening.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QLockFile, QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_TIMEOUT_MS = 1000
+ANSWER_TIMEOUT_MS = 60_000
+"""How long a forwarded request waits for the window to load the file: far longer than any
+load; only a window that hangs makes it run out."""
 LOCK_FILE = "reader.lock"
 
-OpenRequest = Callable[[str | None, str | None], None]
+Reply = Callable[[str | None], None]
+OpenRequest = Callable[[str | None, str | None, Reply], None]
+"""Open this path with this encoding, and call the reply once: None if shown, else why not."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the running window said about a forwarded file."""
+
+    error: str | None
+    """None: the file is shown; otherwise a message for the user."""
 
 
 def server_name(data_dir: Path) -> str:
@@ -53,17 +70,20 @@ class SingleInstance(QObject):
             return True
         return self._lock.error() == QLockFile.LockError.PermissionError  # read-only home
 
-    def forward(self, path: str | None, encoding: str | None) -> bool:
-        """Ask the running instance to open `path`; True if it took the request."""
+    def forward(self, path: str | None, encoding: str | None) -> Answer | None:
+        """Ask the running instance to open `path` and wait for its answer; None if no
+        running instance took the request (then this process may open its own window)."""
         socket = QLocalSocket()
         socket.connectToServer(self._name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
-            return False
+            return None
         payload = json.dumps({"path": path, "encoding": encoding}).encode() + b"\n"
         socket.write(payload)
-        sent = socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        if not socket.waitForBytesWritten(CONNECT_TIMEOUT_MS):
+            return None
+        answer = _read_answer(socket)
         socket.disconnectFromServer()
-        return sent
+        return answer
 
     def serve(self, on_request: OpenRequest) -> None:
         """Listen for requests from later processes."""
@@ -88,7 +108,11 @@ class SingleInstance(QObject):
             except (ValueError, AttributeError):
                 continue  # not ours: ignore
             if self._on_request is not None and isinstance(path, str | None):
-                self._on_request(path, encoding if isinstance(encoding, str) else None)
+                self._on_request(
+                    path,
+                    encoding if isinstance(encoding, str) else None,
+                    functools.partial(_send_answer, socket),
+                )
 
     def release(self) -> None:
         """Stop serving and drop the lock."""
@@ -96,3 +120,27 @@ class SingleInstance(QObject):
             self._server.close()
         if self._lock is not None and self._lock.isLocked():
             self._lock.unlock()
+
+
+def _send_answer(socket: QLocalSocket, error: str | None) -> None:
+    """Tell the forwarding process how its request ended, if it is still listening."""
+    if shiboken6.isValid(socket) and socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
+        socket.write(json.dumps({"error": error}).encode() + b"\n")
+        socket.flush()
+
+
+def _read_answer(socket: QLocalSocket) -> Answer:
+    """Wait for the window's one-line answer; a window that closes the connection or never
+    answers is reported as such."""
+    while not socket.canReadLine():
+        if not socket.waitForReadyRead(ANSWER_TIMEOUT_MS):
+            return Answer(
+                "The running reader window did not say whether it opened the file; "
+                "look at the window."
+            )
+    try:
+        answer = json.loads(bytes(socket.readLine().data()))
+        error = answer["error"]
+    except (ValueError, TypeError, KeyError):
+        return Answer("The running reader window gave an answer that cannot be read.")
+    return Answer(error if isinstance(error, str) else None)

@@ -14,7 +14,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QVBoxLayout, QWidget
 
-from reader.app.bundled import BUNDLED_ARTICLE_TITLE, bundled_article_path
 from reader.app.services import Services
 from reader.document.model import Document
 from reader.search.analysis import fold
@@ -27,7 +26,8 @@ from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar
-from reader.ui.navigation import Navigation
+from reader.ui.navigation import Navigation, focus_page_unless_typing
+from reader.ui.opening import Opening, Reply
 from reader.ui.panels import Panels
 from reader.ui.persistence import WindowPersistence
 from reader.ui.plain_text import window_title
@@ -37,7 +37,6 @@ from reader.ui.search_panel import SearchPanel
 from reader.ui.search_session import SearchSession
 from reader.ui.status_line import StatusLine
 from reader.ui.toc_panel import TocPanel
-from reader.ui.workers import DocumentLoader
 
 APP_TITLE = "Reader"
 SEARCH_PREPARE_DELAY_MS = 300
@@ -70,9 +69,11 @@ class MainWindow(QMainWindow):
         self.appearance.changed.connect(self.persistence.save_soon)
         self._search_prepare_timer = QTimer(self, singleShot=True, interval=SEARCH_PREPARE_DELAY_MS)
         self._search_prepare_timer.timeout.connect(self._prepare_search)
-        self.loader = DocumentLoader(self)
-        self.loader.loaded.connect(self._on_loaded)
-        self.loader.failed.connect(self._on_failed)
+        self.opening = Opening(self._settings, self)
+        self.loader = self.opening.loader
+        self.opening.loading.connect(self.status_line.loading)
+        self.opening.loaded.connect(self._on_loaded)
+        self.opening.failed.connect(self._on_failed)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
@@ -151,13 +152,13 @@ class MainWindow(QMainWindow):
 
     # -- opening documents -----------------------------------------------------------------------
 
-    def open_request(self, path: str | None, encoding: str | None = None) -> None:
-        """Open `path` (None: the bundled article) and come to the front; used at start-up
-        and when a second `reader PATH` hands its file to this window."""
-        if path is None:
-            self.open_bundled_article()
-        else:
-            self.open_path(Path(path), encoding)
+    def open_request(
+        self, path: str | None, encoding: str | None = None, reply: Reply | None = None
+    ) -> None:
+        """Open `path` and come to the front; used at start-up and when a second `reader`
+        hands its file to this window (`reply` is told how it went). No path: the document
+        on the page stays, or at start-up the last one read is reopened."""
+        self.opening.request(path, encoding, reply, showing=self._document is not None)
         if self.isMinimized():
             self.showNormal()
         self.raise_()
@@ -165,11 +166,11 @@ class MainWindow(QMainWindow):
 
     def open_bundled_article(self) -> None:
         """Open the article that ships with the reader."""
-        self._start_loading(bundled_article_path(), None, BUNDLED_ARTICLE_TITLE)
+        self.opening.open_bundled_article()
 
     def open_path(self, path: Path, encoding: str | None = None) -> None:
         """Open a user's file in the background; the current document stays until it is ready."""
-        self._start_loading(path.expanduser().absolute(), encoding, None)
+        self.opening.open_path(path, encoding)
 
     def choose_file(self) -> None:
         """Ask for a file and open it."""
@@ -185,11 +186,7 @@ class MainWindow(QMainWindow):
         if path is None:
             self.message_bar.show_info("There is no file to reopen.")
             return
-        self._start_loading(path, encoding, None)
-
-    def _start_loading(self, path: Path, encoding: str | None, title: str | None) -> None:
-        self.status_line.loading(path.name)
-        self.loader.load(path, encoding, title)
+        self.opening.open_path(path, encoding)
 
     def _on_loaded(self, document: Document) -> None:
         self.status_line.idle()
@@ -197,17 +194,16 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         offset = self._settings.position_of(document.fingerprint)
         self._document = document
+        self.search.forget_document()
         self.navigation.document_opened()
         self.view.show_document(document, offset)
         self.annotations.document_opened(document)
         self.toc.set_entries(document.toc())
         self.toc.mark_position(offset)
         self.setWindowTitle(window_title(f"{document.title} — {APP_TITLE}"))
-        self.view.setFocus()  # the keys scroll the new page straight away
+        focus_page_unless_typing(self.view)  # the keys scroll the new page straight away
         self.status_line.show_document(document)
-        if document.source and document.source != bundled_article_path():
-            self._settings.add_recent_file(document.source)
-            self._refresh_recent_menu()
+        self._refresh_recent_menu()
         self._show_position(offset)
         self.refresh_commands()
         self.persistence.save()
@@ -224,7 +220,7 @@ class MainWindow(QMainWindow):
             self.search.document_opened(self._document)
 
     def _refresh_recent_menu(self) -> None:
-        fill_recent_menu(self.recent_menu, self._settings.recent_files, self.open_path)
+        fill_recent_menu(self.recent_menu, self._settings, self.open_path)
 
     # -- where the reader is ----------------------------------------------------------------------
 
