@@ -87,6 +87,11 @@ def main() -> int:
         when(lambda: window.toc.palette().color(QPalette.ColorRole.Window) == panel, grab)
 
     def grab() -> None:
+        # A new page takes its marks after its first paint: paint once, then wait for them.
+        window.view.viewport().repaint()
+        when(lambda: bool(window.view.extraSelections()), grab_marked)
+
+    def grab_marked() -> None:
         name = window.appearance.theme_name
         window.view.setFocus()
         app.processEvents()
