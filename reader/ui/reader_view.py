@@ -63,6 +63,7 @@ class ReaderView(QTextBrowser):
         self._script = Script.UNKNOWN
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
+        self._page: QTextDocument | None = None
         self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
@@ -98,12 +99,11 @@ class ReaderView(QTextBrowser):
         self.scroll_to_offset(offset)
 
     def _replace_page(self, page: QTextDocument) -> None:
-        """Show `page` and delete the old one (Qt deletes only pages it made). Qt paints extra
-        selections on any page shown: kept, the old document's marks would show on the new."""
-        old_page, ours = self.document(), self.document().parent() is self
+        """Show `page`; drop the marks and page we built before (Qt deletes only its own)."""
+        old_page, self._page = self._page, page
         self.setExtraSelections([])
         self.setDocument(page)
-        if ours:
+        if old_page is not None:
             old_page.deleteLater()
 
     # -- positions -----------------------------------------------------------------------------
