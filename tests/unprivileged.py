@@ -126,15 +126,7 @@ def works(wrapper: Wrapper) -> str:
     """'' if `wrapper` runs Python with the permissions applied, else what went wrong."""
     scratch = scratch_directory(wrapper)
     try:
-        probe = subprocess.run(
-            [*wrapper.prefix, sys.executable, "-c", PROBE, str(scratch)],
-            cwd=ROOT,
-            env=child_environment(),
-            capture_output=True,
-            text=True,
-            timeout=CHILD_TIMEOUT_S,
-            check=False,
-        )
+        probe = run_wrapped(wrapper, ["-c", PROBE, str(scratch)])
     except OSError as error:
         return f"{wrapper.name}: {error}"
     finally:
@@ -159,12 +151,23 @@ def usable_wrapper() -> tuple[Wrapper | None, str]:
     return None, "; ".join(problems)
 
 
+def run_wrapped(wrapper: Wrapper, arguments: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """This Python run with `arguments` under `wrapper`, in the repository, output captured."""
+    return subprocess.run(
+        [*wrapper.prefix, sys.executable, *arguments],
+        cwd=ROOT,
+        env=child_environment(),
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+
+
 def run_test_in_child(wrapper: Wrapper, node_id: str) -> subprocess.CompletedProcess[str]:
     """Run the one test `node_id` in a child pytest wrapped by `wrapper`."""
     scratch = scratch_directory(wrapper)
-    command: Sequence[str] = [
-        *wrapper.prefix,
-        sys.executable,
+    arguments: Sequence[str] = [
         "-m",
         "pytest",
         "-p",
@@ -176,14 +179,6 @@ def run_test_in_child(wrapper: Wrapper, node_id: str) -> subprocess.CompletedPro
         node_id,
     ]
     try:
-        return subprocess.run(
-            command,
-            cwd=ROOT,
-            env=child_environment(),
-            capture_output=True,
-            text=True,
-            timeout=CHILD_TIMEOUT_S,
-            check=False,
-        )
+        return run_wrapped(wrapper, arguments)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -109,15 +109,17 @@ class ImportReport:
         return "imported " + ", ".join(parts)
 
 
-def import_file(store: AnnotationStore, document: Document, path: Path) -> ImportReport:
-    """Import a W3C JSON-LD file into `document`'s annotations, all in one transaction.
+def import_file(
+    store: AnnotationStore, record: DocumentRecord, document: Document, path: Path
+) -> ImportReport:
+    """Import a W3C JSON-LD file into the annotations of `document` (the store's `record`),
+    all in one transaction.
 
     The file is read and checked completely, and every annotation anchored in this text (its
     position where it still fits, else by its quote, else an orphan) before the store sees any
     of it, so an interruption leaves all of it or none, and never an annotation on the wrong
     text. Raises ImportFormatError, StoreError or OSError; nothing was imported then.
     """
-    record = open_annotations(store, document).record
     incoming = [
         replace(a, document_id=record.id)
         for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)

@@ -102,7 +102,7 @@ class AnnotationSession:
 
     def import_file(self, path: Path) -> tuple[ImportReport, Changes]:
         """Import a W3C JSON-LD file (one transaction, see `placement.import_file`)."""
-        report = import_file(self.store, self.document, path)
+        report = import_file(self.store, self.record, self.document, path)
         return report, self.reload()
 
     # -- the user's changes, each undoable ---------------------------------------------------------

@@ -119,7 +119,7 @@ def test_imported_annotations_join_the_first_file_with_their_text(
     item = annotate(document.text, "", document.fingerprint, start, start + 2, note="外來")
     exported = tmp_path / "notes.jsonld"
     exported.write_text(json.dumps(to_w3c(document, [item])), encoding="utf-8")
-    report = import_file(store, document, exported)
+    report = import_file(store, open_annotations(store, document).record, document, exported)
     assert (report.count.added, report.moved, report.unplaced) == (1, 0, 0)
     [placed] = open_annotations(store, document).placed
     assert (placed.id, placed.note, placed.start) == (item.id, "外來", start)
@@ -188,12 +188,12 @@ def test_an_interrupted_import_leaves_nothing_and_a_retry_places_everything(
     )
     conn.commit()
     with pytest.raises(StoreError, match="interrupted"):
-        import_file(store, article, exported)
+        import_file(store, open_annotations(store, article).record, article, exported)
     assert open_annotations(store, article).placed == []  # nothing half-imported
     conn.execute("DROP TRIGGER interrupt")
     conn.commit()
     conn.close()
-    report = import_file(store, article, exported)
+    report = import_file(store, open_annotations(store, article).record, article, exported)
     assert report.count.added == 3000 and report.unplaced == 0
     opened = open_annotations(store, article)
     assert len(opened.placed) == 3000 and opened.stale == []
@@ -209,7 +209,7 @@ def test_an_import_past_the_end_of_the_text_is_never_stretched(
     stretched = replace(tail, position=replace(tail.position, end=len(text) + 500))
     exported = tmp_path / "past-the-end.jsonld"
     exported.write_text(json.dumps(to_w3c(document, [stretched])), encoding="utf-8")
-    report = import_file(store, document, exported)
+    report = import_file(store, open_annotations(store, document).record, document, exported)
     [placed] = open_annotations(store, document).placed
     assert (placed.start, placed.end) == (len(text) - 4, len(text))
     assert report.moved == 1  # reported as placed by its quote, not taken as it was
