@@ -72,3 +72,7 @@ def write_error(error: sqlite3.Error, path: Path) -> StoreError:
             " 5 seconds. Nothing was changed; try again."
         )
     return StoreError(f"Cannot save the annotation: {error}. Nothing was changed.")
+
+
+class ImportFormatError(Exception):
+    """The file cannot be imported; the message says why, for the user. Nothing was stored."""

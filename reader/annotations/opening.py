@@ -33,7 +33,6 @@ from reader.annotations.files import (
 )
 from reader.annotations.integrity import connect_read_only
 from reader.annotations.recovery import describe_contents, diagnose, never_used, recover
-from reader.annotations.rescue import salvage_into
 from reader.annotations.schema import CURRENT_VERSION, migrate, user_version
 
 
@@ -170,6 +169,8 @@ def _open_writable(database: Path, messages: list[str]) -> Opened:
     try:
         _upgrade(conn, folder / "backups", messages)
         if recovery is not None and recovery.aside is not None:
+            from reader.annotations.rescue import salvage_into  # only for a damaged database
+
             merged = salvage_into(conn, recovery.aside / database.name)
             messages[recovery.message] = recovery.describe(merged)
         try:

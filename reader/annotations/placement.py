@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations.anchoring import anchor_all
-from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
 from reader.document.model import Document
@@ -120,6 +119,8 @@ def import_file(
     of it, so an interruption leaves all of it or none, and never an annotation on the wrong
     text. Raises ImportFormatError, StoreError or OSError; nothing was imported then.
     """
+    from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
+
     incoming = [
         replace(a, document_id=record.id)
         for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)

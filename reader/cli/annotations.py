@@ -11,8 +11,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.annotations.errors import ImportFormatError
 from reader.annotations.exchange import render
-from reader.annotations.exchange.w3c_import import ImportFormatError
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.session import AnnotationSession, open_session
 from reader.app.atomic import NotARegularFileError, write_atomically

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from reader.annotations.exchange import render
-from reader.annotations.exchange.w3c_import import ImportFormatError
+from reader.annotations.errors import ImportFormatError
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.placement import place
 from reader.annotations.session import AnnotationSession, Changes
@@ -236,6 +235,8 @@ class AnnotationController(QObject):
         """Write the open document's annotations as Markdown or W3C JSON-LD."""
         if self.session is None:
             return False, "Open a document first."
+        from reader.annotations.exchange import render  # the formats load on first export
+
         content = render(self.session.document, self.annotations, self.orphans, kind)
         try:
             write_atomically(path, content)

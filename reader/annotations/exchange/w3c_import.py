@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from reader.annotations.errors import ImportFormatError
 from reader.annotations.exchange.w3c_export import DOCUMENT_URN
 from reader.annotations.model import (
     Annotation,
@@ -33,10 +34,6 @@ it is read (a 50 MB file is not an annotation file anyone made here)."""
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
 _MAX_ID_LENGTH = 4096
-
-
-class ImportFormatError(Exception):
-    """The file cannot be imported; the message says why, for the user. Nothing was stored."""
 
 
 def load_w3c_file(
