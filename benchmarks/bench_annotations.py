@@ -20,7 +20,7 @@ directory each time, it measures:
    the call and the time until the page has painted, in the GUI children;
 3. re-anchoring all 10,000 after a few characters were inserted in chapter 1 (the annotations
    were made on the original file at the same path): ``anchor_all`` alone (baseline: the same
-   on the unchanged text) and ``bring_up_to_date`` (anchoring plus the one-transaction relocate);
+   on the unchanged text) and ``open_session`` (anchoring plus the one-transaction relocate);
 4. scrolling with the 10,000 shown, once the page is laid out: a page every 16 ms from several
    places, reading-speed paging, and big jumps, while a 5 ms timer records the longest gap
    between its ticks (a UI stall); the baseline is the same scroll with no annotations;
@@ -175,7 +175,7 @@ class CoreFigures:
     adds_empty: list[float] = field(default_factory=list)
     anchor: list[float] = field(default_factory=list)
     anchor_unchanged: list[float] = field(default_factory=list)
-    bring_up_to_date: list[float] = field(default_factory=list)
+    reanchoring: list[float] = field(default_factory=list)
     parse_w3c: list[float] = field(default_factory=list)
     import_file: list[float] = field(default_factory=list)
     refuse_huge: list[float] = field(default_factory=list)
@@ -251,7 +251,8 @@ def measure_core(runs: int) -> CoreFigures:
     """Bulk import, store.add, re-anchoring and W3C exchange, each run on fresh data directories."""
     from reader.annotations.anchoring import anchor_all
     from reader.annotations.model import Colour, annotate
-    from reader.annotations.placement import bring_up_to_date, open_annotations
+    from reader.annotations.placement import open_annotations
+    from reader.annotations.session import open_session
     from reader.annotations.store import AnnotationStore
     from reader.document.loader import load_document
 
@@ -289,8 +290,8 @@ def measure_core(runs: int) -> CoreFigures:
             figures.anchor_unchanged.append(
                 timed(lambda: anchor_all(annotations, original.text))[0]
             )
-            seconds, moved = timed(partial(bring_up_to_date, full, edited))
-            figures.bring_up_to_date.append(seconds)
+            seconds, moved = timed(partial(open_session, full, edited))
+            figures.reanchoring.append(seconds)
             assert [a.position for a in moved.placed] == [p.position for p in result.placed]
             figures.orphans = len(moved.orphans)
             figures.stored_after = len(full.annotations(record.id))
@@ -823,7 +824,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             each=True,
         ),
         Row("3. anchor_all after edit", core.anchor, core.anchor_unchanged, "< 5 s"),
-        Row("3. bring_up_to_date (anchor + relocate)", core.bring_up_to_date, None, "< 5 s"),
+        Row("3. open_session (anchor + relocate)", core.reanchoring, None, "< 5 s"),
         Row(
             "4. scroll: longest UI stall",
             [worst_of(c, "scroll") for c in marked],

@@ -3,7 +3,7 @@
 Each operation here is one store transaction, shared by the window and the command line. An
 annotation remembers the text its selectors were made on (`Annotation.fingerprint`); opening a
 document lists those made on another text of the same file as *stale*, and `place` with
-`save_placements` (or `bring_up_to_date`, both at once) puts them in the current text, or keeps
+`save_placements` (`session.open_session` does both at once) puts them in the current text, or keeps
 them as orphans of it, in one transaction. Whatever interrupted the last attempt, the next
 opening finds the stale ones again: nothing is ever painted on text it was not anchored to.
 """
@@ -63,19 +63,6 @@ def place(annotations: list[Annotation], document: Document) -> list[Annotation]
     return [
         placed.get(a.id) or replace(a, fingerprint=fingerprint, orphan=True) for a in annotations
     ]
-
-
-def bring_up_to_date(store: AnnotationStore, document: Document) -> OpenedAnnotations:
-    """Open the document's annotations with the stale ones re-anchored on its current text
-    and saved in one transaction (a read-only store is not written to: the placements are
-    only shown). For callers without a thread to spare, such as the command line."""
-    opened = open_annotations(store, document)
-    if not opened.stale:
-        return opened
-    placed = save_placements(store, place(opened.stale, document))
-    everything = [*opened.placed, *opened.orphans, *placed]
-    everything.sort(key=lambda a: (a.start, a.created, a.id))
-    return sort_annotations(opened.record, everything)
 
 
 def save_placements(store: AnnotationStore, placed: list[Annotation]) -> list[Annotation]:

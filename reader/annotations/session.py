@@ -36,8 +36,6 @@ class Changes:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    reloaded: bool = False
-    """Everything may have changed: the lists were read again."""
 
     @property
     def saved(self) -> tuple[str, ...]:
@@ -84,10 +82,11 @@ class AnnotationSession:
     # -- keeping up with the store -------------------------------------------------------------
 
     def reload(self) -> Changes:
-        """Read the lists again (another window or process changed the store)."""
+        """Read the lists again (another window or process changed the store: anything may
+        have changed, so the caller repaints everything)."""
         opened = sort_annotations(self.record, self.store.annotations(self.record.id))
         self.placed, self.orphans, self.stale = opened.placed, opened.orphans, opened.stale
-        return Changes(reloaded=True)
+        return Changes()
 
     def save_placements(self, placed: Sequence[Annotation]) -> Changes:
         """Save re-anchored annotations (from `place`) in one transaction, and show them."""

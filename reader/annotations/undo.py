@@ -58,11 +58,6 @@ class UndoStack(Generic[Result]):
         self.done.append(self.undone.pop())
         return result
 
-    def clear(self) -> None:
-        """Forget everything (another document was opened)."""
-        self.done.clear()
-        self.undone.clear()
-
     @property
     def undo_text(self) -> str | None:
         """What Undo would unmake, for the menu; None if nothing."""

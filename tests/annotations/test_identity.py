@@ -15,10 +15,10 @@ from reader.annotations import rows, schema
 from reader.annotations.exchange.w3c_export import to_w3c
 from reader.annotations.model import Annotation, annotate
 from reader.annotations.placement import (
-    bring_up_to_date,
     import_file,
     open_annotations,
 )
+from reader.annotations.session import open_session
 from reader.annotations.store import AnnotationStore, StoreError
 from reader.document.loader import load_document
 from reader.document.model import Document
@@ -57,7 +57,7 @@ def test_an_edited_file_keeps_its_annotations_re_anchored_and_its_orphans(
     second = write(
         path, "新的一行在最前面。\n序言。\n這一段會留下來，它講的是一件又長又不會被改動的事情。\n"
     )
-    opened = bring_up_to_date(store, second)
+    opened = open_session(store, second)
     assert opened.record.id == kept.document_id  # the same file is the same document
     assert opened.record.fingerprint == second.fingerprint != first.fingerprint
     [moved] = opened.placed
@@ -95,7 +95,7 @@ def test_a_copy_starts_with_copies_and_then_keeps_its_own(
     store.update(copied.id, note="改在副本")
     highlight(store, copy, "這一段會留下來")
     edited = write(tmp_path / "copy.txt", "多了一行。\n" + FIRST)
-    assert len(bring_up_to_date(store, edited).placed) == 2
+    assert len(open_session(store, edited).placed) == 2
     back = open_annotations(store, original)  # the original is untouched by all of it
     assert back.placed == [mine] and back.record.id == mine.document_id
     assert len(open_annotations(store, copy).placed) == 0  # copy.txt now holds `edited`
@@ -158,7 +158,7 @@ def test_stale_annotations_are_never_shown_as_placed_until_re_anchored(
     second = write(path, "插入的一行。\n" + FIRST)
     opened = open_annotations(store, second)  # as if the process died right here
     assert opened.placed == [] and [a.id for a in opened.stale] == [mine.id]
-    again = bring_up_to_date(store, second)
+    again = open_session(store, second)
     [placed] = again.placed
     assert second.text[placed.start : placed.end] == "這一段會留下來"
 
