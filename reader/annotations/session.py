@@ -10,7 +10,7 @@ rows. Undo and redo live here too, and are tested without Qt.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,32 +227,40 @@ class AnnotationSession:
         self.history.push(Step(text, redo, undo, merge_key))
 
     def _applied(self, annotations: Sequence[Annotation]) -> Changes:
-        """Put the stored values of annotations in their places in the lists."""
-        added: list[str] = []
-        updated: list[str] = []
-        for annotation in annotations:
-            (updated if self._drop(annotation.id) else added).append(annotation.id)
+        """Put the stored values of annotations in their places in the lists: one by bisection,
+        many (a re-anchoring of ten thousand) in one pass and one sort."""
+        incoming = {a.id: a for a in annotations}
+        known = self._drop(incoming.keys())
+        for annotation in incoming.values():
             if annotation.fingerprint != self.record.fingerprint:
                 self.stale.append(annotation)
             elif annotation.orphan:
                 self.orphans.append(annotation)
-            else:
+            elif len(incoming) == 1:
                 at = bisect_right(self.placed, _reading_order(annotation), key=_reading_order)
                 self.placed.insert(at, annotation)
-        return Changes(added=tuple(added), updated=tuple(updated))
+            else:
+                self.placed.append(annotation)
+        if len(incoming) > 1:
+            self.placed.sort(key=_reading_order)
+        return Changes(
+            added=tuple(i for i in incoming if i not in known),
+            updated=tuple(i for i in incoming if i in known),
+        )
 
     def _removed(self, annotation: Annotation) -> Changes:
-        self._drop(annotation.id)
+        self._drop({annotation.id})
         return Changes(removed=(annotation.id,))
 
-    def _drop(self, annotation_id: str) -> bool:
-        """Take an annotation out of the lists; whether it was in one."""
+    def _drop(self, annotation_ids: Collection[str]) -> set[str]:
+        """Take annotations out of the lists; the ids that were in one."""
+        found: set[str] = set()
         for group in (self.placed, self.orphans, self.stale):
-            for number, existing in enumerate(group):
-                if existing.id == annotation_id:
-                    del group[number]
-                    return True
-        return False
+            kept = [a for a in group if a.id not in annotation_ids]
+            if len(kept) != len(group):
+                found.update(a.id for a in group if a.id in annotation_ids)
+                group[:] = kept
+        return found
 
 
 def _reading_order(annotation: Annotation) -> tuple[int, str, str]:
