@@ -153,9 +153,7 @@ def test_reader_toc_loads_neither_qt_nor_search_nor_the_store(
 
 
 @pytest.mark.parametrize("command", ["search", "annotations"])
-def test_each_command_loads_what_it_needs(
-    tmp_path: Path, novel_path: Path, command: str
-) -> None:
+def test_each_command_loads_what_it_needs(tmp_path: Path, novel_path: Path, command: str) -> None:
     """The lazy imports are real: the commands that need the store or search still get them."""
     arguments = [command, "贾宝玉", str(novel_path)] if command == "search" else [command]
     modules = modules_of_command(tmp_path, *arguments)
