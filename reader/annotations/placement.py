@@ -16,6 +16,7 @@ from pathlib import Path
 from reader.annotations.anchoring import anchor_all
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
+from reader.annotations.tolerant import place_tolerantly
 from reader.document.model import Document
 
 
@@ -113,9 +114,13 @@ def import_file(
         for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
     ]
     placed = place(incoming, document)
+    was = {a.id: a for a in incoming}
+    unplaced = [was[a.id] for a in placed if a.orphan]
+    if unplaced:  # another tool's quote may differ in Traditional/Simplified or width only
+        again = {a.id: a for a in place_tolerantly(unplaced, document)}
+        placed = [again.get(a.id, a) for a in placed]
     count = store.import_annotations(placed)
     changed = set(count.changed_ids)
-    was = {a.id: a for a in incoming}
     moved = sum(
         1 for a in placed if a.id in changed and not a.orphan and a.position != was[a.id].position
     )
