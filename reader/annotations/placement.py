@@ -115,9 +115,9 @@ def import_file(
     ]
     placed = place(incoming, document)
     was = {a.id: a for a in incoming}
-    unplaced = [was[a.id] for a in placed if a.orphan]
-    if unplaced:  # another tool's quote may differ in Traditional/Simplified or width only
-        again = {a.id: a for a in place_tolerantly(unplaced, document)}
+    retry = [was[a.id] for a in placed if a.orphan]
+    if retry:  # another tool's quote may differ in Traditional/Simplified or width only
+        again = {a.id: a for a in place_tolerantly(retry, document)}
         placed = [again.get(a.id, a) for a in placed]
     count = store.import_annotations(placed)
     changed = set(count.changed_ids)
