@@ -53,7 +53,7 @@ class _Parser:
     def skip_space(self) -> None:
         text = self.text
         while self.at < len(text):
-            if text[self.at] in " \t\r\n\f\v;":
+            if text[self.at] in " \t\r\n\f\v":
                 self.at += 1
             elif text.startswith("--", self.at):
                 self.at += 2
@@ -232,6 +232,9 @@ def parse_lua_table(text: str) -> dict[object, object]:
         raise parser.fail("expected “{” after return")
     result = parser.table(0)
     parser.skip_space()
+    if text.startswith(";", parser.at):
+        parser.at += 1
+        parser.skip_space()
     if parser.at != len(text):
         raise parser.fail("expected the end of the file after the table")
     return result
