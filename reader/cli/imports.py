@@ -125,13 +125,13 @@ def _targets(
         document = services.load_document(Path(arguments.path), arguments.encoding)
         record = open_session(store, document).record
         here = Candidate(record.id, document.title, Path(arguments.path), document.fingerprint)
-        if len(books) > 1:
+        if len(books) > 1:  # those that are this document's, whatever their spelling
             books = [b for b in books if matches(b, [here])] or books
-        if len(books) > 1:
+        if len(books) > 1 and not all(matches(b, [here]) for b in books):
             raise UndecidedError(
                 _listing(foreign, {}, "the file holds several books; say which with --book")
             )
-        return [ImportTarget(books[0], record, document)]
+        return [ImportTarget(book, record, document) for book in books]
     candidates = store_candidates(store)
     found = {id(book): matches(book, candidates) for book in books}
     if any(len(found[id(book)]) != 1 for book in books):
