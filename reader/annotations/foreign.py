@@ -20,9 +20,8 @@ from reader.annotations.exchange.kindle import KINDLE_LOCATION_BYTES, is_clippin
 from reader.annotations.exchange.records import ForeignBook, ForeignHighlight, PositionHints
 from reader.annotations.model import Annotation, TextPosition, TextQuote
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
-from reader.annotations.tolerant import place_tolerantly
+from reader.annotations.tolerant import Fold, place_tolerantly
 from reader.document.model import Document
-from reader.search.analysis import fold
 
 ID_PREFIX = "urn:reader:import:"
 
@@ -59,7 +58,7 @@ class ForeignImportReport:
 
 
 def annotations_for(
-    format_name: str, target: ImportTarget, folded_text: str | None = None
+    format_name: str, target: ImportTarget, fold: Fold, folded_text: str | None = None
 ) -> tuple[list[Annotation], int]:
     """The book's highlights as annotations of the target document, anchored in its text; and
     how many were repeats of another in the file (the newest copy of each is kept)."""
@@ -73,15 +72,16 @@ def annotations_for(
     duplicates = len(target.book.highlights) - len(by_id)
     annotations = list(by_id.values())
     placeable = [a for a in annotations if a.quote.exact and not is_clipping_limit(a.quote.exact)]
-    placed = {a.id: a for a in place_tolerantly(placeable, document, folded_text)}
+    placed = {a.id: a for a in place_tolerantly(placeable, document, fold, folded_text)}
     fingerprint = document.fingerprint
     return [placed.get(a.id) or _orphan(a, fingerprint) for a in annotations], duplicates
 
 
 def import_foreign(
-    store: AnnotationStore, format_name: str, targets: Sequence[ImportTarget]
+    store: AnnotationStore, format_name: str, targets: Sequence[ImportTarget], fold: Fold
 ) -> ForeignImportReport:
-    """Anchor every target's highlights, then store them all in one transaction."""
+    """Anchor every target's highlights (quotes and text compared through `fold`), then
+    store them all in one transaction."""
     incoming: list[Annotation] = []
     duplicates = 0
     folded: dict[str, str] = {}
@@ -89,7 +89,7 @@ def import_foreign(
         fingerprint = target.document.fingerprint
         if fingerprint not in folded:
             folded[fingerprint] = fold(target.document.text)
-        annotations, repeated = annotations_for(format_name, target, folded[fingerprint])
+        annotations, repeated = annotations_for(format_name, target, fold, folded[fingerprint])
         incoming.extend(annotations)
         duplicates += repeated
     count = store.import_annotations(incoming)

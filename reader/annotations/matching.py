@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.annotations.exchange.records import ForeignBook
 from reader.annotations.store import AnnotationStore
-from reader.search.analysis import fold
+from reader.annotations.tolerant import Fold
 
 MIN_CONTAINED_TITLE = 2
 """A title inside another (``红楼梦`` in ``红楼梦（程乙本）``) counts only from this length."""
@@ -42,30 +42,30 @@ def store_candidates(store: AnnotationStore) -> list[Candidate]:
     ]
 
 
-def normalised(name: str) -> str:
+def normalised(name: str, fold: Fold) -> str:
     """A title, author or identifier as it is compared: folded, only letters and digits."""
     return "".join(character for character in fold(name) if character.isalnum())
 
 
-def matches(book: ForeignBook, candidates: Sequence[Candidate]) -> list[Candidate]:
+def matches(book: ForeignBook, candidates: Sequence[Candidate], fold: Fold) -> list[Candidate]:
     """The candidates `book` may be, best evidence first: one means the book is found, none or
     several that the user must choose."""
     if book.fingerprint:
         same = [c for c in candidates if c.fingerprint == book.fingerprint]
         if same:
             return same
-    identifier = normalised(book.identifier)
+    identifier = normalised(book.identifier, fold)
     if identifier:
-        same = [c for c in candidates if identifier in {normalised(i) for i in c.identifiers}]
+        same = [c for c in candidates if identifier in {normalised(i, fold) for i in c.identifiers}]
         if same:
             return same
-    title = normalised(book.title)
+    title = normalised(book.title, fold)
     if not title:
         return []
-    found = [c for c in candidates if normalised(c.title) == title]
+    found = [c for c in candidates if normalised(c.title, fold) == title]
     if not found:
-        found = [c for c in candidates if _contains_either(normalised(c.title), title)]
-    return _narrowed_by_author(found, normalised(book.author))
+        found = [c for c in candidates if _contains_either(normalised(c.title, fold), title)]
+    return _narrowed_by_author(found, normalised(book.author, fold), fold)
 
 
 def _contains_either(first: str, second: str) -> bool:
@@ -73,9 +73,11 @@ def _contains_either(first: str, second: str) -> bool:
     return len(shorter) >= MIN_CONTAINED_TITLE and shorter in longer
 
 
-def _narrowed_by_author(found: list[Candidate], author: str) -> list[Candidate]:
+def _narrowed_by_author(found: list[Candidate], author: str, fold: Fold) -> list[Candidate]:
     """Of several equally titled documents, those by the book's author, if that decides."""
     if len(found) < 2 or not author:
         return found
-    by_author = [c for c in found if c.author and _contains_either(normalised(c.author), author)]
+    by_author = [
+        c for c in found if c.author and _contains_either(normalised(c.author, fold), author)
+    ]
     return by_author or found

@@ -34,6 +34,7 @@ from reader.cli.common import (
     add_document_arguments,
 )
 from reader.cli.output import message, printable
+from reader.search.analysis import fold
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,7 +79,7 @@ def run_import(arguments: argparse.Namespace, services: Services, streams: Strea
         print(message(undecided.lines[0]), file=streams.err)
         print("\n".join(undecided.lines[1:]), file=streams.err)
         return EXIT_ERROR
-    report = import_foreign(store, foreign.format, targets)
+    report = import_foreign(store, foreign.format, targets, fold)
     print(report.summary(), file=streams.out)
     return EXIT_OK
 
@@ -97,7 +98,7 @@ def _import_w3c(
     document = services.load_document(document_path, arguments.encoding)
     session = open_session(_store(services, streams), document)
     try:
-        report, _changes = session.import_file(path)
+        report, _changes = session.import_file(path, fold)
     except OSError as error:
         raise CommandError(f"{path} cannot be read: {error.strerror}.") from None
     except ImportFormatError as error:
@@ -115,8 +116,8 @@ def _targets(
     """Each chosen book with its document; CommandError listing the books when undecided."""
     books = list(foreign.books)
     if arguments.book is not None:
-        wanted = normalised(arguments.book)
-        books = [b for b in books if wanted and wanted in normalised(b.title)]
+        wanted = normalised(arguments.book, fold)
+        books = [b for b in books if wanted and wanted in normalised(b.title, fold)]
         if not books:
             raise UndecidedError(
                 _listing(foreign, {}, f"no book of the file is called {arguments.book!r}")
@@ -126,14 +127,14 @@ def _targets(
         record = open_session(store, document).record
         here = Candidate(record.id, document.title, Path(arguments.path), document.fingerprint)
         if len(books) > 1:  # those that are this document's, whatever their spelling
-            books = [b for b in books if matches(b, [here])] or books
-        if len(books) > 1 and not all(matches(b, [here]) for b in books):
+            books = [b for b in books if matches(b, [here], fold)] or books
+        if len(books) > 1 and not all(matches(b, [here], fold) for b in books):
             raise UndecidedError(
                 _listing(foreign, {}, "the file holds several books; say which with --book")
             )
         return [ImportTarget(book, record, document) for book in books]
     candidates = store_candidates(store)
-    found = {id(book): matches(book, candidates) for book in books}
+    found = {id(book): matches(book, candidates, fold) for book in books}
     if any(len(found[id(book)]) != 1 for book in books):
         raise UndecidedError(_listing(foreign, found, "say which document the highlights are for"))
     targets: list[ImportTarget] = []

@@ -20,6 +20,7 @@ from reader.annotations.session import AnnotationSession, Changes
 from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
 from reader.app.atomic import write_atomically
 from reader.document.model import Document
+from reader.search.analysis import fold
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme, highlight_colour, note_underline_colour
@@ -251,7 +252,7 @@ class AnnotationController(QObject):
         if session is None:
             return False, "Open a document first."
         try:
-            report, changes = session.import_file(path)
+            report, changes = session.import_file(path, fold)
         except OSError as error:
             return False, f"{path} cannot be read: {error.strerror}."
         except (ImportFormatError, StoreError) as error:

@@ -1,4 +1,5 @@
-"""Export and import of annotations: the file dialogs around `AnnotationController`."""
+"""Export of annotations: the file dialogs around `AnnotationController` (import:
+`highlight_imports`)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from reader.ui.annotation_controller import AnnotationController
 from reader.ui.message_bar import MessageBar
 
 W3C_FILTER = "W3C Web Annotations (*.jsonld *.json)"
-FORMATS = {"markdown": (".md", "Markdown (*.md)"), "w3c": (".jsonld", W3C_FILTER)}
+FORMATS = {
+    "markdown": (".md", "Markdown (*.md)"),
+    "w3c": (".jsonld", W3C_FILTER),
+    "kindle": (".txt", "Kindle My Clippings (*.txt)"),
+    "koreader": (".json", "KOReader JSON (*.json)"),
+}
 
 
 class AnnotationFiles:
-    """File › Export Annotations and Import Annotations, reported in the message bar."""
+    """File › Export Annotations, reported in the message bar."""
 
     def __init__(
         self,
@@ -40,14 +46,6 @@ class AnnotationFiles:
         )
         if name:
             self._report(*self._annotations.export(Path(name), kind))
-
-    def import_file(self) -> None:
-        """Read annotations from a W3C JSON-LD file into the open document."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self._parent, "Import annotations", str(Path.home()), W3C_FILTER
-        )
-        if name:
-            self._report(*self._annotations.import_file(Path(name)))
 
     def _report(self, ok: bool, message: str) -> None:
         if ok:

@@ -20,6 +20,7 @@ from reader.annotations.placement import import_file
 from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
 from reader.document.loader import load_document
 from reader.document.model import Document
+from reader.search.analysis import fold
 from tests.annotations import foreign_fixtures as f
 
 
@@ -44,7 +45,7 @@ def bring(
 ) -> str:
     foreign = parse_foreign(content.encode("utf-8"), kind)
     targets = [ImportTarget(book, record, novel) for book in foreign.books if book.title != "Faust"]
-    return import_foreign(store, foreign.format, targets).summary()
+    return import_foreign(store, foreign.format, targets, fold).summary()
 
 
 def quotes(store: AnnotationStore, record: DocumentRecord) -> dict[str, Annotation]:
@@ -99,7 +100,7 @@ def test_the_import_is_one_transaction(
     book = ForeignBook("红楼梦", highlights=(ForeignHighlight(f.FIRST), bad))
     revision = store.revision()
     with pytest.raises(StoreError, match="half of a surrogate pair"):
-        import_foreign(store, "kindle", [ImportTarget(book, record, novel)])
+        import_foreign(store, "kindle", [ImportTarget(book, record, novel)], fold)
     assert store.annotations(record.id) == [] and store.revision() == revision
 
 
@@ -162,7 +163,7 @@ def test_a_w3c_quote_only_annotation_is_placed_by_its_quote_even_in_traditional(
     quote = {"type": "TextQuoteSelector", "exact": f.SECOND_TRADITIONAL, "suffix": "，细按则"}
     path = tmp_path / "quote-only.jsonld"
     path.write_text(w3c([quote]), encoding="utf-8")
-    report = import_file(store, record, novel, path)
+    report = import_file(store, record, novel, path, fold)
     assert (report.count.added, report.unplaced) == (1, 0)
     (placed,) = store.annotations(record.id)
     assert novel.text[placed.start : placed.end] == f.SECOND
@@ -194,13 +195,13 @@ ARTICLE = Candidate("3", "智算中心", Path("/a.txt"), "f3", identifiers=("urn
     ids=["traditional-title", "unknown", "contained", "fingerprint", "identifier", "untitled"],
 )
 def test_books_match_documents(book: ForeignBook, expected: list[Candidate]) -> None:
-    assert matches(book, [NOVEL, SEQUEL, ARTICLE]) == expected
+    assert matches(book, [NOVEL, SEQUEL, ARTICLE], fold) == expected
 
 
 def test_an_ambiguous_title_is_decided_by_the_author_or_left_to_the_user() -> None:
     other = replace(NOVEL, document_id="4", title="红楼梦", author="")
-    assert matches(ForeignBook("红楼梦", "曹雪芹"), [NOVEL, other]) == [NOVEL]
-    assert matches(ForeignBook("红楼梦"), [NOVEL, other]) == [NOVEL, other]
+    assert matches(ForeignBook("红楼梦", "曹雪芹"), [NOVEL, other], fold) == [NOVEL]
+    assert matches(ForeignBook("红楼梦"), [NOVEL, other], fold) == [NOVEL, other]
 
 
 # --- out and back in -----------------------------------------------------------------------------
