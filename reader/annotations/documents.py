@@ -89,6 +89,14 @@ def record(
     return DocumentRecord(identifier, fingerprint, title, path)
 
 
+def all_records(conn: sqlite3.Connection) -> list[DocumentRecord]:
+    """Every known document, the most recently read first."""
+    found = conn.execute(
+        "SELECT id, fingerprint, title, path, seen FROM documents ORDER BY seen DESC"
+    )
+    return [_found(row).record for row in found.fetchall()]
+
+
 def _encode_path(path: Path | None) -> bytes | None:
     """A path as the store keeps it: the file's real path (a symlink is the file it names) as
     bytes, since a Linux file name need not be UTF-8."""

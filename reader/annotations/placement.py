@@ -16,6 +16,7 @@ from pathlib import Path
 from reader.annotations.anchoring import anchor_all
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
+from reader.annotations.tolerant import Fold, place_tolerantly
 from reader.document.model import Document
 
 
@@ -96,7 +97,11 @@ class ImportReport:
 
 
 def import_file(
-    store: AnnotationStore, record: DocumentRecord, document: Document, path: Path
+    store: AnnotationStore,
+    record: DocumentRecord,
+    document: Document,
+    path: Path,
+    fold: Fold | None = None,
 ) -> ImportReport:
     """Import a W3C JSON-LD file into the annotations of `document` (the store's `record`),
     all in one transaction.
@@ -104,7 +109,8 @@ def import_file(
     The file is read and checked completely, and every annotation anchored in this text (its
     position where it still fits, else by its quote, else an orphan) before the store sees any
     of it, so an interruption leaves all of it or none, and never an annotation on the wrong
-    text. Raises ImportFormatError, StoreError or OSError; nothing was imported then.
+    text. With `fold`, quotes not found as they are are looked for folded (Traditional/Simplified,
+    width). Raises ImportFormatError, StoreError or OSError; nothing was imported then.
     """
     from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
 
@@ -113,9 +119,13 @@ def import_file(
         for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
     ]
     placed = place(incoming, document)
+    was = {a.id: a for a in incoming}
+    retry = [was[a.id] for a in placed if a.orphan]
+    if retry and fold is not None:  # another tool's quote may differ in spelling or width only
+        again = {a.id: a for a in place_tolerantly(retry, document, fold)}
+        placed = [again.get(a.id, a) for a in placed]
     count = store.import_annotations(placed)
     changed = set(count.changed_ids)
-    was = {a.id: a for a in incoming}
     moved = sum(
         1 for a in placed if a.id in changed and not a.orphan and a.position != was[a.id].position
     )

@@ -99,9 +99,11 @@ class AnnotationSession:
             return Changes()
         return self.save_placements(place(self.stale, self.document))
 
-    def import_file(self, path: Path) -> tuple[ImportReport, Changes]:
+    def import_file(
+        self, path: Path, fold: Callable[[str], str] | None = None
+    ) -> tuple[ImportReport, Changes]:
         """Import a W3C JSON-LD file (one transaction, see `placement.import_file`)."""
-        report = import_file(self.store, self.record, self.document, path)
+        report = import_file(self.store, self.record, self.document, path, fold)
         return report, self.reload()
 
     # -- the user's changes, each undoable ---------------------------------------------------------

@@ -139,6 +139,11 @@ class AnnotationStore:
         with self._writing() as conn:
             return documents.record(conn, fingerprint, title, path, exists)
 
+    def documents(self) -> list[DocumentRecord]:
+        """Every document the store knows, the most recently read first."""
+        with self._reading() as conn:
+            return documents.all_records(conn)
+
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, annotation_id: str) -> Annotation | None:

@@ -1,4 +1,4 @@
-"""The annotation subcommands: annotate, annotations, export and import.
+"""The annotation subcommands: annotate, annotations and export (import: `imports`).
 
 They use the same store as the window, through the same `AnnotationSession` (another process
 may have it open: every write is its own transaction, and the window shows the change within a
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.annotations.errors import ImportFormatError
 from reader.annotations.model import Annotation, Colour
 from reader.app.atomic import NotARegularFileError, write_atomically
 from reader.app.services import Services
@@ -54,7 +53,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
     export_parser = commands.add_parser("export", help="export the document's annotations")
     add_path(export_parser)
-    export_parser.add_argument("--format", required=True, choices=["markdown", "w3c"])
+    export_parser.add_argument(
+        "--format", required=True, choices=["markdown", "w3c", "kindle", "koreader"]
+    )
     export_parser.add_argument(
         "-o",
         "--output",
@@ -63,11 +64,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "default or '-': standard output)",
     )
     export_parser.set_defaults(handler=with_session(_export))
-
-    import_parser = commands.add_parser("import", help="import W3C JSON-LD annotations")
-    import_parser.add_argument("file", metavar="FILE")
-    add_path(import_parser)
-    import_parser.set_defaults(handler=with_session(_import))
 
 
 Command = Callable[["AnnotationSession", argparse.Namespace, Streams], int]
@@ -174,16 +170,4 @@ def _export(session: AnnotationSession, arguments: argparse.Namespace, streams: 
         raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
     count = len(session.placed) + len(session.orphans)
     print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
-    return EXIT_OK
-
-
-def _import(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
-    path = Path(arguments.file)
-    try:
-        report, _changes = session.import_file(path)
-    except OSError as error:
-        raise CommandError(f"{path} cannot be read: {error.strerror}.") from None
-    except ImportFormatError as error:
-        raise CommandError(f"nothing was imported: {error}") from None
-    print(report.summary(), file=streams.out)
     return EXIT_OK

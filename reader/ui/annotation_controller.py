@@ -55,7 +55,7 @@ class AnnotationController(QObject):
         super().__init__(parent)
         self.view = view
         self._open_store: StoreOpener | None = open_store
-        self.store: AnnotationStore | None = None
+        self._store: AnnotationStore | None = None
         self._session: AnnotationSession | None = None
         self.pending: Document | None = None
         """A document whose annotations open after the page is painted, or on first use."""
@@ -72,6 +72,12 @@ class AnnotationController(QObject):
         """The open document's session; asking for it opens a pending one at once."""
         self._open_pending()
         return self._session
+
+    @property
+    def store(self) -> AnnotationStore | None:
+        """The annotation store (None when unavailable); asking for it opens it at once."""
+        self._open_pending()
+        return self._store
 
     # -- what is open ----------------------------------------------------------------------------
 
@@ -109,14 +115,14 @@ class AnnotationController(QObject):
         from reader.annotations.session import AnnotationSession
 
         if self._open_store is not None:  # the first document: open the store, once
-            self.store, messages = self._open_store()
+            self._store, messages = self._open_store()
             self._open_store = None
             for message in messages:
                 self.notice.emit(message)
             self._poll.start()
-        if self.store is not None:
+        if self._store is not None:
             try:
-                self._session = AnnotationSession.open(self.store, document)
+                self._session = AnnotationSession.open(self._store, document)
             except StoreError as error:
                 self.failed.emit(f"The annotations of this document cannot be read: {error}")
         self._publish()
@@ -154,7 +160,11 @@ class AnnotationController(QObject):
             self._run(self.session.reload)
 
     def _check_external_changes(self) -> None:
-        if self.session is not None and self.session.store.changed_elsewhere():
+        try:  # the store closes with the window: then there is nothing more to watch
+            changed = self._session is not None and self._session.store.changed_elsewhere()
+        except StoreError:
+            return self._poll.stop()
+        if changed:
             self.reload()
 
     # -- showing ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Export and import of annotations: the file dialogs around `AnnotationController`."""
+"""Export of annotations, and W3C imports into the open document: the file dialogs around
+`AnnotationController` (other readers' files: `highlight_imports`)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from reader.annotations.errors import ImportFormatError, StoreError
 from reader.app.atomic import write_atomically
 from reader.document.model import Document
+from reader.search.folding import fold
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.message_bar import MessageBar
 
 W3C_FILTER = "W3C Web Annotations (*.jsonld *.json)"
-FORMATS = {"markdown": (".md", "Markdown (*.md)"), "w3c": (".jsonld", W3C_FILTER)}
+FORMATS = {
+    "markdown": (".md", "Markdown (*.md)"),
+    "w3c": (".jsonld", W3C_FILTER),
+    "kindle": (".txt", "Kindle My Clippings (*.txt)"),
+    "koreader": (".json", "KOReader JSON (*.json)"),
+}
 
 
 class AnnotationFiles:
-    """File › Export Annotations and Import Annotations, reported in the message bar."""
+    """File › Export Annotations, reported in the message bar."""
 
     def __init__(
         self,
@@ -43,14 +50,6 @@ class AnnotationFiles:
         if name:
             self._report(*self.export_to(Path(name), kind))
 
-    def import_file(self) -> None:
-        """Read annotations from a W3C JSON-LD file into the open document."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self._parent, "Import annotations", str(Path.home()), W3C_FILTER
-        )
-        if name:
-            self._report(*self.import_from(Path(name)))
-
     def export_to(self, path: Path, kind: str) -> tuple[bool, str]:
         """Write the open document's annotations as Markdown or W3C JSON-LD."""
         controller = self._annotations
@@ -73,7 +72,7 @@ class AnnotationFiles:
         if session is None:
             return False, "Open a document first."
         try:
-            report, changes = session.import_file(path)
+            report, changes = session.import_file(path, fold)
         except OSError as error:
             return False, f"{path} cannot be read: {error.strerror}."
         except (ImportFormatError, StoreError) as error:

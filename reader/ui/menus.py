@@ -37,7 +37,10 @@ MENU_BAR: tuple[Submenu, ...] = (
             Submenu("Reopen with &Encoding", dynamic="encoding"),
             "open_bundled",
             SEPARATOR,
-            Submenu("E&xport Annotations", ("export_markdown", "export_w3c")),
+            Submenu(
+                "E&xport Annotations",
+                ("export_markdown", "export_w3c", "export_kindle", "export_koreader"),
+            ),
             "import_annotations",
             SEPARATOR,
             "quit",

@@ -24,6 +24,7 @@ from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
+from reader.ui.highlight_imports import HighlightImports
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar
 from reader.ui.navigation import Navigation, focus_page_unless_typing
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         self.annotations_panel.editor.reattach_requested.connect(self._reattach_to_selection)
         self.annotation_files = AnnotationFiles(
             self, self.annotations, self.current_document, self.message_bar
+        )
+        files, load = self.annotation_files, self.services.load_document
+        self.highlight_imports = HighlightImports(
+            self, self.annotations, load, files.import_from, self.message_bar
         )
 
     def _build_menus(self) -> None:

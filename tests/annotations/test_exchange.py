@@ -373,7 +373,6 @@ DELETE = object()
         (["target"], "https://x", "item 2: target is only a link"),
         (["target", "selector", 0], DELETE, "item 2: target has no TextQuoteSelector"),
         (["target", "selector"], [], "item 2: target has no TextQuoteSelector"),
-        (["target", "selector", 1], DELETE, "item 2: target has no TextPositionSelector"),
         (["target", "selector", 0, "exact"], "", "item 2: TextQuoteSelector has no exact text"),
         (["target", "selector", 0, "exact"], ["x"], "TextQuoteSelector exact is a list"),
         (["target", "selector", 0, "prefix"], None, "TextQuoteSelector prefix is missing"),

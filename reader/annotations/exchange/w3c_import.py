@@ -195,10 +195,18 @@ def _single_target(target: object, where: str) -> dict[str, object]:
     return target
 
 
+UNKNOWN_POSITION = TextPosition(0, 0)
+"""The position of an annotation that gives only its quote (or only an EPUB CFI): anchoring
+finds it by the quote, and one with neither stays an orphan."""
+
+
 def _selectors(selector: object, where: str) -> tuple[TextQuote, TextPosition]:
+    """The quote and position; a quote alone is enough (other tools, Hypothesis among them,
+    often give only that), and an EPUB CFI alone gives an empty quote: kept, never placed."""
     selectors = selector if isinstance(selector, list) else [selector]
     quote: TextQuote | None = None
     position: TextPosition | None = None
+    cfi = False
     for candidate in selectors:
         if not isinstance(candidate, dict):
             continue
@@ -206,11 +214,20 @@ def _selectors(selector: object, where: str) -> tuple[TextQuote, TextPosition]:
             quote = _quote_selector(candidate, where)
         elif _has_type(candidate, "TextPositionSelector") and position is None:
             position = _position_selector(candidate, where)
-    if quote is None:
+        elif _is_cfi(candidate):
+            cfi = True
+    if quote is None and not cfi:
         raise ImportFormatError(f"{where}: target has no TextQuoteSelector.")
-    if position is None:
-        raise ImportFormatError(f"{where}: target has no TextPositionSelector.")
-    return quote, position
+    return quote or TextQuote(""), position or UNKNOWN_POSITION
+
+
+def _is_cfi(selector: dict[str, object]) -> bool:
+    """An EPUB CFI selector (a FragmentSelector conforming to EPUB CFI)."""
+    value, conforms = selector.get("value"), selector.get("conformsTo")
+    return _has_type(selector, "FragmentSelector") and (
+        (isinstance(value, str) and value.startswith("epubcfi("))
+        or (isinstance(conforms, str) and "epub-cfi" in conforms)
+    )
 
 
 def _quote_selector(selector: dict[str, object], where: str) -> TextQuote:
