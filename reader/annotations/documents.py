@@ -89,6 +89,13 @@ def record(
     return DocumentRecord(identifier, fingerprint, title, path)
 
 
+def record_of(row: Sequence[object]) -> DocumentRecord:
+    """A record from a row of ``SELECT id, fingerprint, title, path``."""
+    identifier, fingerprint, title, path = row
+    assert isinstance(path, bytes | None)
+    return DocumentRecord(str(identifier), str(fingerprint), str(title), _decode_path(path))
+
+
 def _encode_path(path: Path | None) -> bytes | None:
     """A path as the store keeps it: the file's real path (a symlink is the file it names) as
     bytes, since a Linux file name need not be UTF-8."""

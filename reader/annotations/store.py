@@ -152,6 +152,18 @@ class AnnotationStore:
         where = "WHERE document_id = ? AND deleted = 0"
         return self._select(f"{rows.SELECT} {where} {_READING_ORDER}", (document_id,))
 
+    def all_annotations(self) -> list[Annotation]:
+        """Every live annotation of every document (what the library search indexes)."""
+        return self._select(f"{rows.SELECT} WHERE deleted = 0", ())
+
+    def document_records(self) -> list[DocumentRecord]:
+        """Every document this store has a record of, most recently read first."""
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT id, fingerprint, title, path FROM documents ORDER BY seen DESC"
+            ).fetchall()
+        return [documents.record_of(row) for row in found]
+
     def trash(self, document_id: str) -> list[Annotation]:
         """The document's deleted annotations, most recently deleted first."""
         where = "WHERE document_id = ? AND deleted = 1 ORDER BY deleted_revision DESC"
