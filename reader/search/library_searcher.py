@@ -238,7 +238,7 @@ def _explain(scanned: int, total: int, unreadable: int, problem: str) -> str:
     parts = []
     if problem:
         parts.append(problem)
-    elif scanned:
+    if scanned:
         parts.append(f"{scanned} of {total} documents scanned until the library index is ready.")
     if unreadable:
         parts.append(f"{unreadable} documents could not be read.")

@@ -290,7 +290,7 @@ def test_a_file_that_vanished_is_reported_and_skipped(library: Library, cache: P
 def test_before_any_build_queries_are_answered_by_scanning(library: Library, cache: Path) -> None:
     result = library.search(LibrarySearcher(cache, library.load), "宝玉")
     assert not result.from_index
-    assert result.note == "The library index is missing or incomplete."
+    assert result.note.startswith("The library index is missing or incomplete. 3 of 3 documents")
     assert text_hits(result)
 
 
@@ -339,7 +339,8 @@ def test_an_index_from_another_analysis_version_is_replaced(library: Library, ca
     manifest.write_text('{"analysis": 999, "documents": {}, "notes": {}}')
     searcher = LibrarySearcher(cache, library.load)
     result = library.search(searcher, "宝玉")
-    assert not result.from_index and result.note == "The library index was made by another version."
+    assert not result.from_index
+    assert result.note.startswith("The library index was made by another version.")
     library.update(cache)
     assert library.search(searcher, "宝玉").from_index
 
