@@ -84,6 +84,7 @@ class LibraryIndex:
     def __init__(self, directory: Path, whoosh_index: index.Index) -> None:
         self.directory = directory
         self._index = whoosh_index
+        self._searcher: Searcher | None = None
 
     @classmethod
     def open(cls, cache_dir: Path, *, create: bool = False) -> LibraryIndex:
@@ -186,19 +187,26 @@ class LibraryIndex:
         """The best `limit` Whoosh documents matching `query` (all with None), title and
         heading matches first; and whether that is every match."""
         try:
-            with self._index.searcher() as searcher:
-                headings = Or([Term("kind", "title"), Term("kind", "heading")])
-                first = searcher.search(query, limit=limit, filter=headings)
-                rest = searcher.search(query, limit=limit)
-                found: dict[int, float] = {hit.docnum: hit.score for hit in rest}
-                found.update((hit.docnum, hit.score) for hit in first)
-                complete = limit is None or rest.scored_length() < limit
-                return [_candidate(searcher, n, score) for n, score in found.items()], complete
+            # One searcher, refreshed (cheap when nothing changed): opening every segment's
+            # files again for each query would cost more than the query.
+            if self._searcher is None:
+                self._searcher = self._index.searcher()
+            searcher = self._searcher = self._searcher.refresh()
+            headings = Or([Term("kind", "title"), Term("kind", "heading")])
+            first = searcher.search(query, limit=limit, filter=headings)
+            rest = searcher.search(query, limit=limit)
+            found: dict[int, float] = {hit.docnum: hit.score for hit in rest}
+            found.update((hit.docnum, hit.score) for hit in first)
+            complete = limit is None or rest.scored_length() < limit
+            return [_candidate(searcher, n, score) for n, score in found.items()], complete
         except Exception as error:  # any damage found only now: the caller scans instead
             raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
 
     def close(self) -> None:
         """Release the index."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         self._index.close()
 
     @contextlib.contextmanager
