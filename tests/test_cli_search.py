@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 
 from reader.app.bundled import bundled_article_path
-from reader.app.paths import AppPaths
 from reader.cli.common import EXIT_ERROR, EXIT_NOTHING_FOUND, EXIT_OK
 from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
 from reader.search.folding import fold
-from reader.search.index import index_directory
 
 
 def run_cli(*arguments: str) -> tuple[int, str, str]:
@@ -122,27 +120,6 @@ def test_a_file_that_cannot_be_opened_is_status_2(tmp_path: Path, name: str) -> 
     assert err.startswith("reader: ")
 
 
-def index_files(directory: Path) -> dict[str, tuple[int, int]]:
-    return {
-        path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in directory.iterdir()
-    }
-
-
-def test_the_index_is_built_once_in_the_cache_and_reused(bundled: Document) -> None:
-    cache_dir = AppPaths.from_environment().cache_dir
-    assert str(cache_dir).startswith(os.environ["XDG_CACHE_HOME"])
-    directory = index_directory(cache_dir, bundled.fingerprint)
-    assert not directory.exists()
-
-    first = run_cli("search", "智算", "--json")
-    assert directory.is_dir()
-    before = index_files(directory)
-    second = run_cli("search", "智算", "--json")
-    assert second == first
-    assert index_files(directory) == before, "the second run must not rewrite the index"
-    assert [path.name for path in directory.parent.iterdir()] == [directory.name]
-
-
 def test_a_real_subprocess(tmp_path: Path, bundled: Document) -> None:
     cache_home = tmp_path / "subprocess-cache"
     completed = subprocess.run(
@@ -156,14 +133,4 @@ def test_a_real_subprocess(tmp_path: Path, bundled: Document) -> None:
     assert (completed.returncode, completed.stderr) == (EXIT_OK, "")
     hits = json.loads(completed.stdout)
     assert [hit["text"] for hit in hits] == ["哈爾濱"] * bundled.text.count("哈爾濱")
-    assert index_directory(cache_home / "reader", bundled.fingerprint).is_dir()
-
-
-def test_a_damaged_index_is_replaced_on_the_next_run(bundled: Document) -> None:
-    directory = index_directory(AppPaths.from_environment().cache_dir, bundled.fingerprint)
-    first = run_cli("search", "智算", "--json")
-    segment = max(directory.glob("*.seg"), key=lambda path: path.stat().st_size)
-    os.truncate(segment, segment.stat().st_size // 3)
-    assert run_cli("search", "智算", "--json") == first
-    assert not segment.exists(), "the damaged index was rebuilt, with new segment files"
-    assert list(directory.glob("*.seg"))
+    assert not (cache_home / "reader").exists(), "in-document search builds no index"

@@ -32,9 +32,10 @@ NOT_BEFORE_THE_FIRST_PAGE = (
     "reader.annotations.session",
     "reader.annotations.placement",
     "reader.annotations.exchange",
-    "reader.search.analysis",
-    "reader.search.index",
-    "reader.search.background",
+    "reader.search.library_analysis",
+    "reader.search.library_index",
+    "reader.search.library_build",
+    "reader.search.library_searcher",
     "reader.search.searcher",
 )
 """What the window's first page never needs: the search index, the annotation store (opened
@@ -50,7 +51,7 @@ NOT_FOR_THE_CONTENTS = (
     "reader.annotations.store",
     "reader.annotations.session",
     "reader.annotations.exchange",
-    "reader.search.index",
+    "reader.search.library_index",
 )
 
 FIRST_PAINT_CHILD = """

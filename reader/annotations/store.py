@@ -157,6 +157,10 @@ class AnnotationStore:
         where = "WHERE document_id = ? AND deleted = 0"
         return self._select(f"{rows.SELECT} {where} {_READING_ORDER}", (document_id,))
 
+    def all_annotations(self) -> list[Annotation]:
+        """Every live annotation of every document (what the library search indexes)."""
+        return self._select(f"{rows.SELECT} WHERE deleted = 0", ())
+
     def trash(self, document_id: str) -> list[Annotation]:
         """The document's deleted annotations, most recently deleted first."""
         where = "WHERE document_id = ? AND deleted = 1 ORDER BY deleted_revision DESC"

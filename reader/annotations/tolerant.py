@@ -2,7 +2,7 @@
 
 A quote imported from another reader was copied from *its* edition of the text: 紅樓夢 where
 ours says 红楼梦, ＡＩ where ours says AI. `anchoring` compares characters exactly, so here it runs
-on the folded text (`reader.search.analysis.fold`, which maps each character to exactly one, so
+on the folded text (`reader.search.folding.fold`, which maps each character to exactly one, so
 an offset in the folded text is the same offset in ours) with folded quotes and context; each
 annotation placed gets its quote selector from our own text. The folding is handed in (`Fold`):
 annotations never import search, whose analysis owns it.
@@ -18,7 +18,7 @@ from reader.annotations.model import Annotation, TextQuote, quote_of
 from reader.document.model import Document
 
 Fold = Callable[[str], str]
-"""Folding that maps each character to exactly one (`reader.search.analysis.fold`)."""
+"""Folding that maps each character to exactly one (`reader.search.folding.fold`)."""
 
 
 def place_tolerantly(

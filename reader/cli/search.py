@@ -10,11 +10,12 @@ from reader.app.services import Services
 from reader.cli.common import (
     EXIT_NOTHING_FOUND,
     EXIT_OK,
+    CommandError,
     Streams,
     add_document_arguments,
     document_of,
 )
-from reader.cli.output import dump_json, message, printable
+from reader.cli.output import dump_json, printable
 
 if TYPE_CHECKING:
     from reader.search.results import Hit, SearchResult
@@ -39,6 +40,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         metavar="N",
         help=f"print at most N hits, best first (default {DEFAULT_LIMIT}; 0 for all)",
     )
+    search.add_argument(
+        "--all", action="store_true", help="search every document of the library and every note"
+    )
+    search.add_argument(
+        "--wait", action="store_true", help="with --all: bring the library index up to date first"
+    )
     search.set_defaults(handler=run_search)
 
 
@@ -51,19 +58,15 @@ def _limit(text: str) -> int:
 
 def run_search(arguments: argparse.Namespace, services: Services, streams: Streams) -> int:
     """Hits best first, as text or JSON; exit 1 when nothing is found."""
-    from reader.search.index import IndexUnavailableError  # Whoosh only when searching
+    if arguments.all:
+        if arguments.path is not None:
+            raise CommandError("--all searches the whole library: give no PATH with it.")
+        from reader.cli.search_all import run_search_all  # Whoosh only for the library
+
+        return run_search_all(arguments, services, streams)
     from reader.search.searcher import DocumentSearcher
 
-    document = document_of(arguments, services)
-    searcher = DocumentSearcher(document, services.paths.cache_dir)
-    try:
-        searcher.ensure_index()  # quietly: a second or two once per document, then reused
-    except IndexUnavailableError as error:
-        print(message(str(error)), file=streams.err)
-    try:
-        result = searcher.search(arguments.query)
-    finally:
-        searcher.close()
+    result = DocumentSearcher(document_of(arguments, services)).search(arguments.query)
     if result.query.is_empty:
         print("reader: nothing to search: the query has no words to look for.", file=streams.err)
     shown = result.hits if arguments.limit == 0 else result.hits[: arguments.limit]

@@ -31,10 +31,7 @@ class FoldedDocument:
 
     def matches(self, index: int, query: ParsedQuery) -> bool:
         """Whether paragraph `index` holds every required and no excluded substring."""
-        text = self.paragraph(index)
-        return all(term in text for term in query.required) and not any(
-            term in text for term in query.excluded
-        )
+        return holds(self.paragraph(index), query)
 
     def scan(self, query: ParsedQuery, candidates: Iterable[int] | None = None) -> list[int]:
         """The matching paragraphs among `candidates` (default: all), in reading order."""
@@ -45,18 +42,33 @@ class FoldedDocument:
 
     def occurrences(self, index: int, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
         """Canonical (start, end) of each non-overlapping occurrence of each term in paragraph
-        `index`, in reading order; where terms overlap, the earlier and longer one wins."""
-        text = self.paragraph(index)
+        `index`, in reading order (see `occurrences`)."""
         base = self.document.paragraphs[index].start
-        spans: list[tuple[int, int]] = []
-        for term in terms:
-            position = text.find(term)
-            while position >= 0:
-                spans.append((position, position + len(term)))
-                position = text.find(term, position + len(term))
-        spans.sort(key=lambda span: (span[0], -span[1]))
-        reached = -1
-        for start, end in spans:
-            if start >= reached:
-                reached = end
-                yield base + start, base + end
+        for start, end in occurrences(self.paragraph(index), terms):
+            yield base + start, base + end
+
+
+def holds(folded: str, query: ParsedQuery) -> bool:
+    """Whether folded text holds every required and no excluded substring of `query`."""
+    return all(term in folded for term in query.required) and not any(
+        term in folded for term in query.excluded
+    )
+
+
+def occurrences(folded: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of each non-overlapping occurrence of each term in `folded`, in reading
+    order; where occurrences overlap, the earlier and longer one wins."""
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        position = folded.find(term)
+        while position >= 0:
+            spans.append((position, position + len(term)))
+            position = folded.find(term, position + 1)
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    reached = -1
+    for start, end in spans:
+        if start >= reached:
+            reached = end
+            kept.append((start, end))
+    return kept

@@ -5,8 +5,9 @@ Traditional characters become Simplified (OpenCC ``t2s``), full-width forms beco
 Folding maps each character to exactly one character, so an offset in the folded text is the
 same offset in the canonical text: hit positions need no translation.
 
-It lives apart from the index's analysis (`reader.search.analysis`) so that what only folds (the
-exact scan, the annotations panel's filter, the command line) never loads Whoosh.
+It needs no Whoosh, so what only folds (the exact scan, the annotations panel's filter, the
+command line) never loads it; the library index (`reader.search.library_analysis`) folds with
+the same function: change its `LIBRARY_ANALYSIS_VERSION` whenever folding changes.
 """
 
 from __future__ import annotations

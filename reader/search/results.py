@@ -1,8 +1,8 @@
 """Search results: hits with canonical offsets, their snippets, and the order they are shown in.
 
 Ranking is deliberately simple and predictable: matches in headings first, then paragraphs that
-contain the whole query as one phrase, then by relevance (Whoosh's BM25 score, or how often the
-terms occur when the answer came from a scan), then in reading order.
+contain the whole query as one phrase, then by relevance (how often the terms occur), then in
+reading order.
 
 A common character in a novel has tens of thousands of hits, so snippets are made on demand for
 the hits actually shown, not for all of them.
@@ -11,7 +11,6 @@ the hits actually shown, not for all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import NamedTuple
 
 from reader.document.model import Document, ParagraphKind
@@ -21,13 +20,6 @@ from reader.search.query import ParsedQuery
 SNIPPET_BEFORE = 18
 SNIPPET_AFTER = 36
 ELLIPSIS = "…"
-
-
-class Method(Enum):
-    """How an answer was found."""
-
-    INDEX = "index"
-    SCAN = "scan"
 
 
 class Hit(NamedTuple):
@@ -65,9 +57,8 @@ class SearchResult:
     """All hits, best first (see the module docstring)."""
     paragraphs: int
     """How many paragraphs matched."""
-    method: Method
     note: str = ""
-    """Why the answer came the way it did, for the user (e.g. "index being built")."""
+    """Something the user should know about the answer (e.g. "Nothing to search.")."""
 
     def in_reading_order(self) -> list[Hit]:
         """The hits sorted by position, for walking through them with F3."""
@@ -106,7 +97,6 @@ def rank_and_collect(
     folded: FoldedDocument,
     query: ParsedQuery,
     scores: dict[int, float],
-    method: Method,
     note: str = "",
 ) -> SearchResult:
     """Turn matching paragraphs (with relevance scores) into ranked hits."""
@@ -127,4 +117,4 @@ def rank_and_collect(
             Hit(start, end, index, entry.title, entry.start, tier == 0, tier)
             for start, end in folded.occurrences(index, query.required)
         )
-    return SearchResult(document, query, tuple(hits), len(scores), method, note)
+    return SearchResult(document, query, tuple(hits), len(scores), note)

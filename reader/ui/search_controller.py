@@ -43,8 +43,6 @@ class SearchController(QObject):
         panel.previous_requested.connect(self.previous_hit)
         panel.cleared.connect(self._forget)
         session.results_ready.connect(self._show)
-        session.index_progress.connect(panel.show_index_progress)
-        session.index_status.connect(self._on_index_status)
 
     @property
     def current_hit(self) -> Hit | None:
@@ -160,10 +158,3 @@ class SearchController(QObject):
         self.result, self._hits, self._current = None, [], None
         self._pending_steps = 0
         self._mark_hits()
-
-    def _on_index_status(self, status: str) -> None:
-        building = self.session.building
-        self.panel.show_index_progress(0.0 if building else None)
-        self.panel.show_index_note(status)
-        if not building and self.panel.active_query.strip():
-            self.session.search(self.panel.active_query)  # refresh: now from the index

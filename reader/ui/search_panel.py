@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -63,7 +62,7 @@ class _QueryEdit(QLineEdit):
 
 
 class SearchPanel(QWidget):
-    """Query box and counter, status line and list order, progress while indexing, and the
+    """Query box and counter, status line and list order, and the
     grouped hits (or, when there are none, a sentence saying so)."""
 
     query_changed = Signal(str)
@@ -96,15 +95,6 @@ class SearchPanel(QWidget):
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
         self.status.hide()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setAccessibleName("Search index progress")
-        self.progress.setMaximumHeight(8)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.index_note = _quiet_label("searchIndexNote", "Search index")
-        self.index_note.setWordWrap(True)
-        self.index_note.hide()
         self.model = SearchResultsModel()
         self.results = QListView()
         self.results.setObjectName("searchResults")
@@ -147,8 +137,6 @@ class SearchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(query_row)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.index_note)
         layout.addLayout(status_row)
         layout.addWidget(self.list_area, 1)
 
@@ -183,19 +171,6 @@ class SearchPanel(QWidget):
         if result.note and not result.query.is_empty:
             summary = f"{summary}\n{result.note}" if summary else result.note
         self._set_status(summary)
-
-    def show_index_progress(self, fraction: float | None) -> None:
-        """Show how far the index has been built; None hides the bar."""
-        if fraction is None:
-            self.progress.hide()
-            return
-        self.progress.setValue(round(100 * fraction))
-        self.progress.show()
-
-    def show_index_note(self, text: str) -> None:
-        """A line about the index (being built, or why there is none); empty hides it."""
-        self.index_note.setText(text)
-        self.index_note.setVisible(bool(text))
 
     def show_current(self, hit: Hit | None, number: int, total: int) -> None:
         """Say which hit is current ("3 of 26", `number` counted from 1 in text order), and

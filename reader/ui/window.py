@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.toc = TocPanel()
         self.search_panel = SearchPanel()
-        session = SearchSession(self.paths.cache_dir, self)
+        session = SearchSession(self)
         self.search = SearchController(self.view, self.search_panel, session, self)
         self.search.message.connect(self._show_passing)
         opener = self.services.annotation_store_if_possible  # opened after the first page

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,10 +11,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from reader.search.results import Method
 from reader.ui.window import MainWindow
 
-from .conftest import HANG_TIMEOUT_MS, INDEX_BUILD_TIMEOUT_MS, wait_for_load
+from .conftest import HANG_TIMEOUT_MS, wait_for_load
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -165,85 +160,14 @@ def test_only_exclusions_say_there_is_nothing_to_search(
     assert window.search_panel.status.text() == "Nothing to search."
 
 
-@contextmanager
-def build_paused(earlier_children: set[multiprocessing.process.BaseProcess]) -> Iterator[None]:
-    """Stop the index build's child process (the one child not in `earlier_children`) until the
-    block ends, so the block runs while the index is certainly not ready, however loaded the
-    machine."""
-    [child] = set(multiprocessing.active_children()) - earlier_children
-    assert child.pid is not None
-    os.kill(child.pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        os.kill(child.pid, signal.SIGCONT)
-
-
 @pytest.mark.slow
-def test_a_big_document_is_searchable_while_its_index_builds(
+def test_a_big_document_is_searched_at_once_without_building_anything(
     qtbot: QtBot, window: MainWindow, novel_path: Path
 ) -> None:
+    """In-document find scans (faster than an index, measured): no child process, no files."""
     earlier_children = set(multiprocessing.active_children())
     wait_for_load(qtbot, window, lambda: window.open_path(novel_path))
-    qtbot.waitUntil(lambda: window.search.session.building, timeout=HANG_TIMEOUT_MS)
-    with build_paused(earlier_children):
-        assert window.search_panel.index_note.text() == "Building the search index…"
-        search_for(qtbot, window, "宝玉")
-        assert window.search.result is not None
-        assert window.search.result.method is Method.SCAN
-        assert "full scan" in window.search_panel.status.text()
-        scanned = [h.start for h in window.search.result.hits]
-        assert window.search.session.building
-    # The index is ready: the open query is answered again, from the index.
-    with qtbot.waitSignal(window.search.session.results_ready, timeout=INDEX_BUILD_TIMEOUT_MS):
-        pass
-    result = window.search.result
-    assert result is not None and result.method is Method.INDEX
-    assert sorted(h.start for h in result.hits) == sorted(scanned)
-    assert not window.search_panel.index_note.isVisible()
-    assert not window.search_panel.progress.isVisible()
-
-
-@pytest.mark.slow
-def test_reopening_a_document_reuses_its_index(
-    qtbot: QtBot,
-    make_window,
-    novel_path: Path,  # type: ignore[no-untyped-def]
-) -> None:
-    first = make_window()
-    wait_for_load(qtbot, first, lambda: first.open_path(novel_path))
-    qtbot.waitUntil(
-        lambda: (
-            first.search.session.searcher is not None and first.search.session.searcher.index_ready
-        ),
-        timeout=INDEX_BUILD_TIMEOUT_MS,
-    )
-    first.close()
-    second = make_window()
-    wait_for_load(qtbot, second, lambda: second.open_path(novel_path))
-    qtbot.waitUntil(lambda: second.search.session.searcher is not None, timeout=HANG_TIMEOUT_MS)
-    assert second.search.session.searcher.index_ready  # type: ignore[union-attr]
-    assert not second.search.session.building
-
-
-def test_closing_during_a_build_hides_the_window_and_ends_the_child_at_once(
-    qtbot: QtBot, window: MainWindow, novel_path: Path
-) -> None:
-    """A build stuck where it cannot take a signal (here: stopped, as inside a long C call of
-    Whoosh's) must neither keep the window on screen nor outlive it."""
-    earlier_children = set(multiprocessing.active_children())
-    wait_for_load(qtbot, window, lambda: window.open_path(novel_path))
-    qtbot.waitUntil(lambda: window.search.session.building, timeout=HANG_TIMEOUT_MS)
-    [child] = set(multiprocessing.active_children()) - earlier_children
-    os.kill(child.pid, signal.SIGSTOP)  # SIGTERM now waits; only SIGKILL gets through
-    hidden: list[bool] = []
-    original_shutdown = window.search.session.shutdown
-
-    def shutdown() -> None:
-        hidden.append(not window.isVisible())  # by the time background work is stopped
-        original_shutdown()
-
-    window.search.session.shutdown = shutdown  # type: ignore[method-assign]
-    window.close()
-    assert hidden == [True]
-    assert not child.is_alive()
+    search_for(qtbot, window, "宝玉")
+    assert window.search.result is not None and len(window.search.result.hits) > 1000
+    assert set(multiprocessing.active_children()) == earlier_children
+    assert not (window.paths.cache_dir / "indexes").exists()

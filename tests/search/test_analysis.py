@@ -9,12 +9,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reader.search.analysis import (
-    bigram_positions,
-    character_counts,
-    indexable_fragments,
+from reader.search.folding import (
+    fold,
 )
-from reader.search.folding import fold
 
 ALL_CHARACTERS = "".join(
     chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
@@ -98,24 +95,3 @@ def test_a_traditional_form_two_steps_from_the_simplified_one_finds_it() -> None
 def test_lone_surrogates_fold_to_themselves() -> None:
     """They cannot come from a file, but can from a command-line argument (surrogateescape)."""
     assert fold("a\udcff\ud800Ｂ") == "a\udcff\ud800b"
-
-
-def test_indexable_fragments_are_the_runs_of_word_characters() -> None:
-    assert indexable_fragments(fold("智算中心,GPT-4 與 𠀀𠀁。")) == [
-        "智算中心",
-        "gpt",
-        "4",
-        "与",
-        "𠀀𠀁",
-    ]
-    assert indexable_fragments("，。！...") == []
-
-
-def test_bigrams_carry_their_offsets_and_skip_punctuation() -> None:
-    positions = bigram_positions("智算,智算中心")
-    assert positions == {"智算": [0, 3], "算中": [4], "中心": [5]}
-    assert bigram_positions("a") == {}
-
-
-def test_character_counts_only_word_characters() -> None:
-    assert character_counts("算,算 力！") == {"算": 2, "力": 1}

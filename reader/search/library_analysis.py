@@ -1,0 +1,148 @@
+"""The library index's analysis: a real Whoosh analyzer, and the queries built from it.
+
+Text is folded (Traditional->Simplified, widths, case: `reader.search.folding.fold`) and cut
+into runs of word characters (letters, digits, ideographs); each run gives its single characters
+and its character bigrams as terms. A query term of one character looks up its unigram; a longer
+one asks for all its bigrams in the same paragraph. Positions are not stored: one Whoosh
+document is one paragraph, every candidate is verified by the exact scan anyway, and a paragraph
+that holds all the bigrams of a term but not the term itself is rare, so positions would double
+the index for nothing (measured: see benchmarks/bench_library.py).
+
+The analyzer objects live here, at a stable import path, because Whoosh pickles the schema
+(with its analyzer) into the index. `LIBRARY_ANALYSIS_VERSION` is part of the index directory's
+name: change it whenever folding or the terms change, and every library index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Iterator
+
+from whoosh import fields
+from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
+from whoosh.query import And, Query, Term
+from whoosh.system import pack_uint
+
+from reader.search.folding import fold
+from reader.search.query import ParsedQuery
+
+LIBRARY_ANALYSIS_VERSION = 1
+MAX_CLAUSES = 16
+"""Terms one query asks the index at most: every candidate is verified by the scan, so a
+10,000-character query narrows by its first bigrams and stays fast."""
+
+
+class FoldingTokenizer(Tokenizer):  # type: ignore[misc]
+    """Folds the text and yields each run of word characters as one token (with its
+    character offsets, which folding leaves unchanged)."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        """Whoosh's tokenizer protocol; one reused `Token`, as Whoosh's own tokenizers do."""
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        position = start_pos
+        for start, run in word_runs(fold(value)):
+            token.text, token.boost, token.stopped = run, 1.0, False
+            if keeporiginal:
+                token.original = value[start : start + len(run)]
+            if positions:
+                token.pos = position
+                position += 1
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + start + len(run)
+            yield token
+
+
+class GramFilter(Filter):  # type: ignore[misc]
+    """Turns each run into its single characters and its character bigrams, in text order,
+    with ordinal positions."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        """Whoosh's filter protocol."""
+        position = 0
+        for token in tokens:
+            run, run_start = token.text, getattr(token, "startchar", 0)
+            for offset, character in enumerate(run):
+                pair = run[offset : offset + 2]
+                for gram in (character, pair) if len(pair) == 2 else (character,):
+                    token.text = gram
+                    if token.positions:
+                        token.pos = position
+                        position += 1
+                    if token.chars:
+                        token.startchar = run_start + offset
+                        token.endchar = run_start + offset + len(gram)
+                    yield token
+
+
+def library_analyzer() -> Analyzer:
+    """The analyzer of the library index's text field."""
+    return FoldingTokenizer() | GramFilter()
+
+
+def word_runs(folded: str) -> Iterator[tuple[int, str]]:
+    """(offset, run) for each run of word characters in `folded`."""
+    start = -1
+    for offset, character in enumerate(folded):
+        if character.isalnum():
+            if start < 0:
+                start = offset
+        elif start >= 0:
+            yield start, folded[start:offset]
+            start = -1
+    if start >= 0:
+        yield start, folded[start:]
+
+
+def gram_counts(folded: str) -> dict[str, int]:
+    """How often each term of the analyzer occurs in `folded` (counted in C: a bigram made of
+    two word characters never straddles a run's edge, so counting all pairs and keeping the
+    word ones gives exactly the analyzer's terms)."""
+    unigrams = Counter(folded)
+    bigrams = Counter(map(operator.add, folded, folded[1:]))
+    counts = {term: count for term, count in unigrams.items() if term.isalnum()}
+    counts.update((term, count) for term, count in bigrams.items() if term.isalnum())
+    return counts
+
+
+class GramField(fields.TEXT):  # type: ignore[misc]
+    """Unigrams and bigrams with their frequencies (no positions).
+
+    The analyzer is the field's own (query parsing, highlighting and `more_like_this` use
+    it); indexing takes a shortcut that yields the same terms several times faster than
+    Whoosh's one-Token-per-term pipeline (a test checks they agree on the corpus).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=library_analyzer(), phrase=False)
+
+    def index(self, value: str, **_kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """Whoosh's hook: (term bytes, frequency, weight, encoded frequency) per term."""
+        for term, count in gram_counts(fold(value)).items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+def whoosh_query(query: ParsedQuery, field: str = "grams") -> Query | None:
+    """All the required terms' grams, or None when no term has a word character (then only a
+    scan can answer). Longer terms go first: they are the more selective."""
+    terms: list[str] = []
+    for term in sorted(query.required, key=len, reverse=True):
+        for _start, run in word_runs(term):
+            grams = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+            terms.extend(gram for gram in grams if gram not in terms)
+    clauses: list[Query] = [Term(field, gram) for gram in terms[:MAX_CLAUSES]]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else And(clauses)

@@ -1,0 +1,326 @@
+"""One Whoosh index over every document of the library and every note: a cache, updated
+document by document.
+
+One Whoosh document per paragraph (its text stored, for verifying candidates and making
+snippets without loading the book), one per document title, one per note. A manifest beside
+the Whoosh files says which text of which document is indexed (`fingerprint`) and which
+version of each note, so bringing the index up to date touches only what changed; it is written
+after each document's commit, so a crash or a quit loses at most the document being indexed
+(its half-written paragraphs are deleted before it is indexed again).
+
+Every write happens under an exclusive lock on the directory (two windows, or a window and the
+command line, take turns). Anything wrong with the files (damaged, missing, another analysis
+version) raises `LibraryIndexError`; the caller answers by scanning and rebuilds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import fields, index
+from whoosh.query import Or, Query, Term
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from reader.document.model import ParagraphKind
+from reader.search.library_analysis import LIBRARY_ANALYSIS_VERSION, GramField
+from reader.search.library_model import IndexedDocument, IndexedNote, LoadDocument
+
+DIRECTORY_PREFIX = "library-index-a"
+MANIFEST = "manifest.json"
+LOCK_FILE = "writing.lock"
+LOCK_TIMEOUT_SECONDS = 10.0
+WRITER_MEMORY_MB = 256
+
+
+class LibraryIndexError(Exception):
+    """The library index cannot be used or written now; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored Whoosh document that may match a query, with its BM25 score."""
+
+    kind: str
+    document_id: str
+    start: int
+    section: str
+    body: str
+    annotation_id: str
+    score: float
+
+
+def library_index_directory(cache_dir: Path) -> Path:
+    """Where this analysis version's library index lives."""
+    return cache_dir / f"{DIRECTORY_PREFIX}{LIBRARY_ANALYSIS_VERSION}"
+
+
+def schema() -> fields.Schema:
+    """The fields of every Whoosh document; only `grams` is analysed."""
+    return fields.Schema(
+        kind=fields.ID(stored=True),
+        source=fields.ID,  # the document id of a paragraph or a title (not of a note)
+        annotation=fields.ID(stored=True),
+        document=fields.STORED,
+        start=fields.STORED,
+        section=fields.STORED,
+        body=fields.STORED,
+        grams=GramField(),
+    )
+
+
+class LibraryIndex:
+    """An open library index."""
+
+    def __init__(self, directory: Path, whoosh_index: index.Index) -> None:
+        self.directory = directory
+        self._index = whoosh_index
+        self._searcher: Searcher | None = None
+
+    @classmethod
+    def open(cls, cache_dir: Path, *, create: bool = False) -> LibraryIndex:
+        """Open the library index; with `create`, make it (afresh, if the one there is
+        unusable) and remove the indexes of older analysis versions."""
+        directory = library_index_directory(cache_dir)
+        try:
+            return cls(directory, _open_checked(directory))
+        except LibraryIndexError:
+            if not create:
+                raise
+        try:
+            _remove_outdated(cache_dir)
+            with _exclusive(directory, make=True):
+                for entry in directory.iterdir():
+                    if entry.name != LOCK_FILE:
+                        _remove(entry)
+                whoosh_index = index.create_in(str(directory), schema())
+                _write_manifest(directory, {"documents": {}, "notes": {}})
+        except OSError as error:
+            raise LibraryIndexError(cannot_write(directory, error)) from None
+        return cls(directory, whoosh_index)
+
+    def manifest(self) -> dict[str, dict[str, object]]:
+        """What is indexed: ``{"documents": {id: {...}}, "notes": {id: digest}}``."""
+        return _read_manifest(self.directory)
+
+    def indexed_fingerprints(self) -> dict[str, str]:
+        """Document id -> the fingerprint of its indexed text."""
+        documents = self.manifest()["documents"]
+        return {key: str(value["fingerprint"]) for key, value in documents.items()}  # type: ignore[index]
+
+    def add_document(self, document: IndexedDocument, load: LoadDocument) -> None:
+        """Index `document` (replacing what was indexed of it) in one commit."""
+        text = load(document)
+        with self._writing() as (writer, manifest):
+            writer.delete_by_term("source", document.document_id)
+            writer.add_document(
+                kind="title",
+                source=document.document_id,
+                document=document.document_id,
+                start=0,
+                section="",
+                body=document.title,
+                grams=document.title,
+            )
+            toc = text.toc()
+            for paragraph in text.paragraphs:
+                body = text.text[paragraph.start : paragraph.end]
+                is_heading = paragraph.kind is ParagraphKind.HEADING
+                writer.add_document(
+                    kind="heading" if is_heading else "text",
+                    source=document.document_id,
+                    document=document.document_id,
+                    start=paragraph.start,
+                    section=toc[text.toc_index_at(paragraph.start)].title,
+                    body=body,
+                    grams=body,
+                )
+            manifest["documents"][document.document_id] = {
+                "fingerprint": document.fingerprint,
+                "title": document.title,
+                "path": os.fsdecode(document.path),
+            }
+
+    def remove_documents(self, document_ids: Iterable[str]) -> None:
+        """Forget these documents' paragraphs and titles (their notes are synced separately)."""
+        with self._writing() as (writer, manifest):
+            for document_id in document_ids:
+                writer.delete_by_term("source", document_id)
+                manifest["documents"].pop(document_id, None)
+
+    def sync_notes(self, notes: Iterable[IndexedNote]) -> int:
+        """Make the indexed notes exactly `notes`; returns how many were written or removed."""
+        wanted = {note.annotation_id: note for note in notes}
+        indexed = self.manifest()["notes"]
+        changed = [n for key, n in wanted.items() if indexed.get(key) != n.digest]
+        gone = [key for key in indexed if key not in wanted]
+        if not changed and not gone:
+            return 0
+        with self._writing() as (writer, manifest):
+            for key in gone:
+                writer.delete_by_term("annotation", key)
+                manifest["notes"].pop(key, None)
+            for note in changed:
+                writer.delete_by_term("annotation", note.annotation_id)
+                writer.add_document(
+                    kind="note",
+                    annotation=note.annotation_id,
+                    document=note.document_id,
+                    start=note.start,
+                    section="",
+                    body=note.searchable,
+                    grams=note.searchable,
+                )
+                manifest["notes"][note.annotation_id] = note.digest
+        return len(changed) + len(gone)
+
+    def candidates(self, query: Query, limit: int | None) -> tuple[list[Candidate], bool]:
+        """The best `limit` Whoosh documents matching `query` (all with None), title and
+        heading matches first; and whether that is every match."""
+        try:
+            # One searcher, refreshed (cheap when nothing changed): opening every segment's
+            # files again for each query would cost more than the query.
+            if self._searcher is None:
+                self._searcher = self._index.searcher()
+            searcher = self._searcher = self._searcher.refresh()
+            headings = Or([Term("kind", "title"), Term("kind", "heading")])
+            first = searcher.search(query, limit=limit, filter=headings)
+            rest = searcher.search(query, limit=limit)
+            found: dict[int, float] = {hit.docnum: hit.score for hit in rest}
+            found.update((hit.docnum, hit.score) for hit in first)
+            complete = limit is None or rest.scored_length() < limit
+            return [_candidate(searcher, n, score) for n, score in found.items()], complete
+        except Exception as error:  # any damage found only now: the caller scans instead
+            raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
+
+    def close(self) -> None:
+        """Release the index."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._index.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[tuple[IndexWriter, dict[str, dict[str, object]]]]:
+        """A Whoosh writer and the manifest to update, under the directory's lock; the
+        commit and then the manifest are written when the block ends without an error."""
+        try:
+            with _exclusive(self.directory):
+                manifest = _read_manifest(self.directory)
+                writer = self._index.writer(limitmb=WRITER_MEMORY_MB)
+                try:
+                    yield writer, manifest
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+                _write_manifest(self.directory, manifest)
+        except OSError as error:
+            raise LibraryIndexError(cannot_write(self.directory, error)) from None
+
+
+def cannot_write(where: Path, error: OSError) -> str:
+    """A sentence for the user on a failed write (a full disk, a read-only cache...)."""
+    reason = "the disk is full" if error.errno in (errno.ENOSPC, errno.EFBIG) else None
+    reason = reason or error.strerror or str(error)
+    return f"The library index cannot be saved in {where} ({reason}); searching without it."
+
+
+def _candidate(searcher: Searcher, docnum: int, score: float) -> Candidate:
+    stored = searcher.stored_fields(docnum)
+    return Candidate(
+        kind=stored["kind"],
+        document_id=stored["document"],
+        start=stored["start"],
+        section=stored["section"],
+        body=stored["body"],
+        annotation_id=stored.get("annotation", ""),
+        score=score,
+    )
+
+
+def _open_checked(directory: Path) -> index.Index:
+    try:
+        _read_manifest(directory)
+        whoosh_index = index.open_dir(str(directory))
+        whoosh_index.doc_count()
+    except LibraryIndexError:
+        raise
+    except Exception as error:  # any damage Whoosh trips over: the index is only a cache
+        raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
+    return whoosh_index
+
+
+def _read_manifest(directory: Path) -> dict[str, dict[str, object]]:
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise LibraryIndexError("The library index is missing or incomplete.") from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("analysis") != LIBRARY_ANALYSIS_VERSION
+        or not isinstance(manifest.get("documents"), dict)
+        or not isinstance(manifest.get("notes"), dict)
+    ):
+        raise LibraryIndexError("The library index was made by another version.")
+    return manifest
+
+
+def _write_manifest(directory: Path, manifest: dict[str, dict[str, object]]) -> None:
+    """Written whole and renamed into place, so a reader never sees half of it."""
+    payload = {"analysis": LIBRARY_ANALYSIS_VERSION, **manifest}
+    temporary = directory / f".{MANIFEST}.{os.getpid()}"
+    with temporary.open("w", encoding="utf-8") as stream:
+        json.dump(payload, stream, ensure_ascii=False)
+        stream.flush()
+        os.fsync(stream.fileno())
+    temporary.replace(directory / MANIFEST)
+
+
+@contextlib.contextmanager
+def _exclusive(directory: Path, *, make: bool = False) -> Iterator[None]:
+    """Hold the directory's write lock (another process may hold it for a while: wait)."""
+    if make:
+        directory.mkdir(parents=True, exist_ok=True)
+    with (directory / LOCK_FILE).open("a") as lock:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LibraryIndexError(
+                        "Another reader is updating the library index; try again later."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_outdated(cache_dir: Path) -> None:
+    """Delete other analysis versions' library indexes and the retired per-document ones."""
+    current = library_index_directory(cache_dir).name
+    for entry in cache_dir.glob(f"{DIRECTORY_PREFIX}*"):
+        if entry.name != current:
+            _remove(entry)
+    _remove(cache_dir / "indexes")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
