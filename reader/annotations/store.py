@@ -157,6 +157,10 @@ class AnnotationStore:
         where = "WHERE document_id = ? AND deleted = 1 ORDER BY deleted_revision DESC"
         return self._select(f"{rows.SELECT} {where}", (document_id,))
 
+    def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The connection, held for reads that span documents (`notebook`); never write on it."""
+        return self._reading()
+
     def changed_elsewhere(self) -> bool:
         """Whether another connection committed since the last call (cheap enough to poll)."""
         with self._lock:
