@@ -3,7 +3,8 @@ and what its gestures ask for (going to an annotation, Export All).
 
 The notebook is read again whenever it is shown and, while it is shown, whenever the store's
 revision moves: at once after a change in this window, within a second after one made by
-another window or `reader` on the command line. Reading it is one query and writes nothing.
+another window or `reader` on the command line. Reading it is one query, writes nothing, and
+runs on a worker thread, so a large notebook never stalls the window.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from reader.annotations.notebook import Notebook, NotebookDocument, read_notebook
@@ -23,6 +24,7 @@ from reader.ui.appearance import Appearance
 from reader.ui.notebook_jump import AnnotationJump, ReadingWindow
 from reader.ui.notebook_view import NotebookView
 from reader.ui.theme import THEMES
+from reader.ui.workers import run_in_background
 
 EXTERNAL_CHANGE_POLL_MS = 1000
 EXPORT_FORMATS = {
@@ -40,6 +42,11 @@ class NotebookWindow(ReadingWindow, Protocol):
     def window(self) -> QWidget: ...
 
 
+class _Signals(QObject):
+    read = Signal(int, object, str)
+    """A reading's number, and what it read (revision, notebook) or why it could not."""
+
+
 class NotebookLink(QObject):
     """Owns the notebook window (made on first use) for one main window."""
 
@@ -48,6 +55,9 @@ class NotebookLink(QObject):
         self._window = window
         self.view: NotebookView | None = None
         self._revision: int | None = None
+        self._generation, self._reading = 0, False
+        self._signals = _Signals(self)
+        self._signals.read.connect(self._on_read)
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS)
         self._poll.timeout.connect(self._refresh_if_changed)
         window.annotations.changed.connect(self._refresh_if_changed)
@@ -64,18 +74,40 @@ class NotebookLink(QObject):
         view.activateWindow()
         view.filter.setFocus()
 
+    @property
+    def reading(self) -> bool:
+        """Whether the notebook is being read (it is shown when the reading is done)."""
+        return self._reading
+
     def refresh(self) -> None:
-        """Read every annotation again and show them (the filters stay as they are)."""
+        """Read every annotation again, on a worker thread, and show them when read (the
+        filters stay as they are): ten thousand take a few hundred milliseconds to read."""
         view = self._view()
         store, messages = self._window.services.annotation_store_if_possible()
         if store is None:
             view.set_notebook(Notebook([]), messages[0] if messages else "No annotation store.")
             return
-        try:
-            self._revision = store.revision()
-            view.set_notebook(read_notebook(store))
-        except StoreError as error:
-            view.set_notebook(Notebook([]), f"The annotations cannot be read: {error}")
+        self._generation += 1
+        generation, signals, self._reading = self._generation, self._signals, True
+
+        def work() -> None:
+            try:
+                revision = store.revision()  # first: a change made meanwhile is read again
+                signals.read.emit(generation, (revision, read_notebook(store)), None)
+            except StoreError as error:
+                signals.read.emit(generation, None, f"The annotations cannot be read: {error}")
+
+        run_in_background(work)
+
+    def _on_read(self, generation: int, read: tuple[int, Notebook] | None, error: str) -> None:
+        if generation != self._generation or self.view is None:
+            return  # a later reading is on its way, or the notebook is gone
+        self._reading = False
+        if read is None:
+            self.view.set_notebook(Notebook([]), error)
+            return
+        self._revision, notebook = read
+        self.view.set_notebook(notebook)
 
     def _view(self) -> NotebookView:
         if self.view is None:
@@ -90,7 +122,7 @@ class NotebookLink(QObject):
 
     def _refresh_if_changed(self) -> None:
         view = self.view
-        if view is None or not view.isVisible():
+        if view is None or not view.isVisible() or self._reading:
             return
         store, _messages = self._window.services.annotation_store_if_possible()
         try:

@@ -199,6 +199,7 @@ class NotebookView(QWidget):
         else:
             self.empty.setText(EMPTY_NOTEBOOK if not total else NOTHING_MATCHES)
         self.pages.setCurrentWidget(self.tree if count else self.empty)
+        self.details.setVisible(count > 0)
         self.export_button.setEnabled(total > 0)
         self.count.setText(count_text(count, total, documents))
         self._choose(chosen.id if chosen else None)
@@ -254,12 +255,12 @@ class NotebookView(QWidget):
 
 def count_text(shown: int, total: int, documents: int) -> str:
     """How many annotations are shown, of how many, in how many documents."""
-    scope = f"in {documents} document{'' if documents == 1 else 's'}"
+    scope = f"in {documents:,} document{'' if documents == 1 else 's'}"
     if shown == total:
-        return f"{total} annotation{'' if total == 1 else 's'} {scope}"
+        return f"{total:,} annotation{'' if total == 1 else 's'} {scope}"
     if not shown:
-        return f"None of {total} annotation{'' if total == 1 else 's'} matches"
-    return f"{shown} of {total} annotations shown, {scope}"
+        return f"None of {total:,} annotation{'' if total == 1 else 's'} matches"
+    return f"{shown:,} of {total:,} annotations shown, {scope}"
 
 
 def details_text(document: NotebookDocument, annotation: Annotation) -> str:

@@ -63,6 +63,7 @@ def show_notebook(qtbot: QtBot, window: MainWindow) -> NotebookView:
     assert view is not None
     qtbot.addWidget(view)
     qtbot.waitExposed(view, timeout=HANG_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.notebook.reading, timeout=HANG_TIMEOUT_MS)
     return view
 
 
@@ -207,10 +208,10 @@ def test_the_list_follows_highlights_made_in_the_window(
     made = reader.annotations.highlight(start, start + 3, Colour.PURPLE)
 
     assert made is not None
-    assert view.annotation_index(made.id).isValid()
+    qtbot.waitUntil(lambda: view.annotation_index(made.id).isValid(), timeout=HANG_TIMEOUT_MS)
     assert view.count.text() == "6 annotations in 2 documents"
     reader.annotations.delete(made.id)
-    assert not view.annotation_index(made.id).isValid()
+    qtbot.waitUntil(lambda: not view.annotation_index(made.id).isValid(), timeout=HANG_TIMEOUT_MS)
 
 
 def test_changes_made_by_another_process_appear(
@@ -271,7 +272,10 @@ def test_ten_thousand_annotations_are_rows_of_a_model_not_widgets(
     painted = view.grab()
     rows = view.model.rowCount(view.model.index(0, 0))
     type_text(view.filter, "第9999条")
-    qtbot.waitUntil(lambda: view.count.text().startswith("1 of 10005"), timeout=HANG_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: view.count.text().startswith("1 of 10,005 annotations shown"),
+        timeout=HANG_TIMEOUT_MS,
+    )
 
     assert not painted.isNull()
     assert rows == 10_002
