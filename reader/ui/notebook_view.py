@@ -132,6 +132,7 @@ class NotebookView(QWidget):
         splitter.setStretchFactor(1, 2)
         self.count = plain_label()
         self.count.setObjectName("notebookCount")
+        self.count.setText("Reading the annotations…")  # until the first reading arrives
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 6)
         layout.addLayout(bar)
