@@ -16,18 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations import rows
-from reader.annotations.model import new_id
+from reader.annotations.model import DocumentRecord, new_id
 from reader.annotations.rows import StoredRow, decode
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """A document as this machine's store knows it: a file the user opened, and its text now."""
-
-    id: str
-    fingerprint: str
-    title: str
-    path: Path | None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
+from pathlib import Path
 
 CONTEXT_LENGTH = 32
 """Characters of prefix and suffix kept with each quote (the W3C examples use about 32)."""
@@ -142,3 +143,13 @@ def normalise_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         if cleaned:
             seen.setdefault(cleaned, None)
     return tuple(seen)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document as this machine's store knows it: a file the user opened, and its text now."""
+
+    id: str
+    fingerprint: str
+    title: str
+    path: Path | None

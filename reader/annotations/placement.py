@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.annotations.anchoring import anchor_all
+from reader.annotations.errors import ImportFormatError
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
 from reader.annotations.tolerant import Fold, place_tolerantly
@@ -82,6 +83,8 @@ class ImportReport:
     """Of the annotations added or updated: placed by their quote, not their position."""
     unplaced: int
     """Of the annotations added or updated: kept as orphans, their text not found."""
+    elsewhere: int = 0
+    """Left out: made on the texts of other documents (the file is an export of several)."""
 
     def summary(self) -> str:
         """One sentence, as the window and the command line say it."""
@@ -93,6 +96,8 @@ class ImportReport:
             parts.append(f"{self.moved} placed by their quote")
         if self.unplaced:
             parts.append(f"{self.unplaced} could not be placed")
+        if self.elsewhere:
+            parts.append(f"{self.elsewhere} of other documents left out")
         return "imported " + ", ".join(parts)
 
 
@@ -109,15 +114,16 @@ def import_file(
     The file is read and checked completely, and every annotation anchored in this text (its
     position where it still fits, else by its quote, else an orphan) before the store sees any
     of it, so an interruption leaves all of it or none, and never an annotation on the wrong
-    text. With `fold`, quotes not found as they are are looked for folded (Traditional/Simplified,
-    width). Raises ImportFormatError, StoreError or OSError; nothing was imported then.
+    text. A file made on several texts (an export of every document) gives only those made on
+    this one. With `fold`, quotes not found as they are are looked for folded
+    (Traditional/Simplified, width). Raises ImportFormatError, StoreError or OSError; nothing
+    was imported then.
     """
     from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
 
-    incoming = [
-        replace(a, document_id=record.id)
-        for a in load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
-    ]
+    loaded = load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
+    mine = _made_on(loaded, document)
+    incoming = [replace(a, document_id=record.id) for a in mine]
     placed = place(incoming, document)
     was = {a.id: a for a in incoming}
     retry = [was[a.id] for a in placed if a.orphan]
@@ -130,4 +136,20 @@ def import_file(
         1 for a in placed if a.id in changed and not a.orphan and a.position != was[a.id].position
     )
     unplaced = sum(1 for a in placed if a.id in changed and a.orphan)
-    return ImportReport(count, moved, unplaced)
+    return ImportReport(count, moved, unplaced, elsewhere=len(loaded) - len(mine))
+
+
+def _made_on(annotations: list[Annotation], document: Document) -> list[Annotation]:
+    """The annotations of a file that belong in `document`: all of them when the file names
+    one text (an earlier text of this file is re-anchored), else those made on this text."""
+    texts = {a.fingerprint for a in annotations}
+    if len(texts) <= 1:
+        return annotations
+    mine = [a for a in annotations if a.fingerprint == document.fingerprint]
+    if not mine:
+        raise ImportFormatError(
+            f"The file holds the annotations of {len(texts)} documents, and none was made on"
+            f" this text of “{document.title}”. Open the document they were made on and import"
+            " the file there."
+        )
+    return mine

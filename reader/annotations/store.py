@@ -23,7 +23,6 @@ from pathlib import Path
 from types import TracebackType
 
 from reader.annotations import documents, opening, recovery, rows
-from reader.annotations.documents import DocumentRecord
 from reader.annotations.errors import (
     DamagedError,
     NewerDatabaseError,
@@ -33,7 +32,14 @@ from reader.annotations.errors import (
     write_error,
 )
 from reader.annotations.importing import ImportCount, merge_imported
-from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, normalise_tags
+from reader.annotations.model import (
+    Annotation,
+    Colour,
+    DocumentRecord,
+    TextPosition,
+    TextQuote,
+    normalise_tags,
+)
 from reader.annotations.model import now as current_time
 from reader.annotations.schema import CURRENT_VERSION
 from reader.annotations.transaction import write_transaction
@@ -165,6 +171,10 @@ class AnnotationStore:
         """The document's deleted annotations, most recently deleted first."""
         where = "WHERE document_id = ? AND deleted = 1 ORDER BY deleted_revision DESC"
         return self._select(f"{rows.SELECT} {where}", (document_id,))
+
+    def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The connection, held for reads that span documents (`notebook`); never write on it."""
+        return self._reading()
 
     def changed_elsewhere(self) -> bool:
         """Whether another connection committed since the last call (cheap enough to poll)."""

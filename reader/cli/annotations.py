@@ -156,18 +156,26 @@ def _export(session: AnnotationSession, arguments: argparse.Namespace, streams: 
     from reader.annotations.exchange import render  # the formats load for `reader export` only
 
     content = render(session.document, session.placed, session.orphans, arguments.format)
-    if arguments.output in (None, "", "-"):
+    if write_export(content, arguments.output, streams):
+        count = len(session.placed) + len(session.orphans)
+        print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
+    return EXIT_OK
+
+
+def write_export(content: str, output: str | None, streams: Streams) -> bool:
+    """Write an export to standard output (no `output`, or '-') or, whole, to the file
+    `output`; whether it went to a file. CommandError when the file cannot be written."""
+    if output in (None, "", "-"):
         streams.out.write(content)
-        return EXIT_OK
+        return False
     try:
-        write_atomically(Path(arguments.output), content)
+        write_atomically(Path(output), content)
     except NotARegularFileError as error:
         raise CommandError(
-            f"{arguments.output} cannot be written: {error.strerror}. "
+            f"{output} cannot be written: {error.strerror}. "
             "To write to standard output, leave out -o (or use -o -)."
         ) from None
     except OSError as error:
-        raise CommandError(f"{arguments.output} cannot be written: {error.strerror}.") from None
-    count = len(session.placed) + len(session.orphans)
-    print(message(f"exported {count} annotations to {arguments.output}"), file=streams.err)
+        raise CommandError(f"{output} cannot be written: {error.strerror}.") from None
+    return True
     return EXIT_OK

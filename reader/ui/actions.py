@@ -179,6 +179,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         title="Export Annotations as W3C Web Annotations",
         enabled_when="has_document",
     ),
+    _spec("notebook", "&Notebook: All Annotations", H, "Ctrl+Shift+N", handler="notebook.show"),
     _spec(
         "export_kindle",
         "As &Kindle Clippings…",

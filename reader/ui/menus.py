@@ -74,6 +74,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "contents_panel",
             "search_panel",
             "annotations_panel",
+            "notebook",
             "full_screen",
         ),
     ),

@@ -28,6 +28,7 @@ from reader.ui.highlight_imports import HighlightImports
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar
 from reader.ui.navigation import Navigation, focus_page_unless_typing
+from reader.ui.notebook_link import NotebookLink
 from reader.ui.opening import Opening, Reply
 from reader.ui.panels import Panels
 from reader.ui.persistence import WindowPersistence
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.opening.loading.connect(self.status_line.loading)
         self.opening.loaded.connect(self._on_loaded)
         self.opening.failed.connect(self._on_failed)
+        self.notebook = NotebookLink(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()

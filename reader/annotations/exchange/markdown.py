@@ -44,15 +44,16 @@ def to_markdown(
     for index in sorted(groups):
         lines += ["", f"## {_heading_text(entries[index])}"]
         for annotation in sorted(groups[index], key=lambda a: (a.position.start, a.position.end)):
-            lines += _markdown_annotation(annotation)
+            lines += annotation_lines(annotation)
     if orphans:
         lines += ["", f"## {ORPHANS_HEADING}"]
         for annotation in orphans:
-            lines += _markdown_annotation(annotation)
+            lines += annotation_lines(annotation)
     return "\n".join(lines) + "\n"
 
 
-def _markdown_annotation(annotation: Annotation) -> list[str]:
+def annotation_lines(annotation: Annotation) -> list[str]:
+    """One annotation: its quote as a blockquote, its note, its colour and tags."""
     lines = [""]
     lines += [f"> {line}" if line else ">" for line in annotation.quote.exact.split("\n")]
     if annotation.note:
@@ -60,7 +61,7 @@ def _markdown_annotation(annotation: Annotation) -> list[str]:
         lines += [_defuse_heading(line) for line in annotation.note.splitlines()]
     details = f"Colour: {annotation.colour.value}"
     if annotation.tags:
-        details += " · Tags: " + ", ".join(_inline_code(tag) for tag in annotation.tags)
+        details += " · Tags: " + ", ".join(inline_code(tag) for tag in annotation.tags)
     lines += ["", details]
     return lines
 
@@ -69,14 +70,19 @@ def _heading_text(entry: TocEntry) -> str:
     """The entry's full title on one line, shown as written (see the module docstring)."""
     if entry.is_opening:
         return OPENING_HEADING
-    return _CLOSING_HASHES.sub(lambda run: "\\" + run.group(), _one_line(entry.title))
+    return heading(entry.title)
+
+
+def heading(text: str) -> str:
+    """`text` as a heading's text: on one line, a trailing ``#`` run kept as written."""
+    return _CLOSING_HASHES.sub(lambda run: "\\" + run.group(), _one_line(text))
 
 
 def _defuse_heading(line: str) -> str:
     return "\\" + line.lstrip(" ") if _HEADING_LIKE.match(line) else line
 
 
-def _inline_code(value: str) -> str:
+def inline_code(value: str) -> str:
     """`value` as a Markdown code span, whatever backticks it contains."""
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)

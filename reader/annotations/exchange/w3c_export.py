@@ -39,18 +39,27 @@ def to_w3c(
     Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
     text the annotation's selectors were made on, which lets `from_w3c` restore it.
     """
-    items = [_w3c_annotation(annotation, source) for annotation in annotations]
+    items = [w3c_annotation(annotation, source) for annotation in annotations]
+    return annotation_collection(f"{COLLECTION_URN}{document.fingerprint}", document.title, items)
+
+
+def annotation_collection(
+    identifier: str, label: str, items: list[dict[str, object]]
+) -> dict[str, object]:
+    """An `AnnotationCollection` whose one (first) page holds `items`."""
     return {
         "@context": W3C_CONTEXT,
-        "id": f"{COLLECTION_URN}{document.fingerprint}",
+        "id": identifier,
         "type": "AnnotationCollection",
-        "label": document.title,
+        "label": label,
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
 
 
-def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, object]:
+def w3c_annotation(annotation: Annotation, source: str | None = None) -> dict[str, object]:
+    """One annotation as a W3C `Annotation`; its target's source is `source`, or the URN of
+    the text its selectors were made on."""
     body: list[dict[str, str]] = []
     if annotation.note:
         body.append(

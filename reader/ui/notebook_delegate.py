@@ -1,0 +1,171 @@
+"""How a notebook row looks: a document as its title over where its file is; an annotation as
+a colour swatch, its quote, its note and a quiet line of tags and date.
+
+Every row has a fixed number of lines (the quote one, the note one when there is a note, the
+details one), each elided at the row's width, so the size of a row is known without laying out
+its text: ten thousand rows cost nothing until they are painted. The whole quote and note are
+in the details pane and the tooltip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from reader.annotations.model import Annotation, Colour
+from reader.annotations.notebook import NotebookDocument
+from reader.ui.notebook_model import ANNOTATION_ROLE, DOCUMENT_ROLE, local_date
+from reader.ui.plain_text import readable
+from reader.ui.theme import THEMES, Theme, highlight_colour
+
+PADDING = 6
+SWATCH = 10
+GUTTER = SWATCH + 10
+"""From a row's left edge to its text: the swatch, and air after it."""
+LINE_CHARACTERS = 400
+"""More of a quote or note than any one line can show: the rest is never measured."""
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NotebookDelegate(QStyledItemDelegate):
+    """Paints the rows of a `NotebookModel`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._swatches: dict[Colour, QColor] = {}
+        self.set_theme(THEMES["light"])
+
+    def set_theme(self, theme: Theme) -> None:
+        """Swatches in the shades the page uses for `theme`, opaque so they read as labels."""
+        for colour in Colour:
+            shade = highlight_colour(theme, colour)
+            shade.setAlpha(255)
+            self._swatches[colour] = shade
+
+    def swatch(self, colour: Colour) -> QColor:
+        """The shade a colour's swatch is painted in."""
+        return QColor(self._swatches[colour])
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Lines times the line height: no text is laid out to size a row."""
+        line = QFontMetrics(option.font).lineSpacing()
+        annotation = index.data(ANNOTATION_ROLE)
+        if isinstance(annotation, Annotation):
+            lines = 3 if annotation.note.strip() else 2
+        else:
+            line = QFontMetrics(_bold(option.font)).lineSpacing()
+            lines = 2
+        return QSize(0, lines * line + 2 * PADDING)  # as wide as the view makes it
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """The selection and hover background from the style, then the row's lines."""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        panel = QStyle.PrimitiveElement.PE_PanelItemViewItem
+        if style is not None:
+            style.drawPrimitive(panel, option, painter, widget)
+        painter.save()
+        rect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = option.palette
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        annotation = index.data(ANNOTATION_ROLE)
+        if isinstance(annotation, Annotation):
+            self._paint_annotation(painter, rect, option.font, annotation, text, muted)
+        else:
+            document = index.data(DOCUMENT_ROLE)
+            if isinstance(document, NotebookDocument):
+                self._paint_document(painter, rect, option.font, document, text, muted)
+        painter.restore()
+
+    def _paint_annotation(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        font: QFont,
+        annotation: Annotation,
+        text: QColor,
+        muted: QColor,
+    ) -> None:
+        metrics = QFontMetrics(font)
+        line = metrics.lineSpacing()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        swatch = self._swatches[annotation.colour]
+        painter.setBrush(swatch)
+        painter.setPen(swatch.darker(130))
+        top = rect.top() + (line - SWATCH) // 2
+        painter.drawEllipse(rect.left(), top, SWATCH, SWATCH)
+        body = rect.adjusted(GUTTER, 0, 0, 0)
+        quote = "“" + _one_line(annotation.quote.exact) + "”"
+        lines: list[tuple[str, QColor]] = [(quote, text)]
+        if annotation.note.strip():
+            lines.append(("✎ " + _one_line(annotation.note), text))
+        details = [f"#{tag}" for tag in annotation.tags]
+        if annotation.orphan:
+            details.append("not placed in the text")
+        details.append(local_date(annotation.modified))
+        lines.append(("   ".join(details), muted))
+        for number, (shown, colour) in enumerate(lines):
+            painter.setPen(colour)
+            row = QRect(body.left(), body.top() + number * line, body.width(), line)
+            elided = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, body.width())
+            painter.drawText(
+                row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided
+            )
+
+    def _paint_document(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        font: QFont,
+        document: NotebookDocument,
+        text: QColor,
+        muted: QColor,
+    ) -> None:
+        bold = _bold(font)
+        metrics, line = QFontMetrics(bold), QFontMetrics(bold).lineSpacing()
+        count = str(len(document.annotations))
+        count_width = metrics.horizontalAdvance(count) + PADDING
+        painter.setFont(bold)
+        painter.setPen(text)
+        title_row = QRect(rect.left(), rect.top(), rect.width() - count_width, line)
+        title = metrics.elidedText(
+            readable(_one_line(document.record.title)),
+            Qt.TextElideMode.ElideRight,
+            title_row.width(),
+        )
+        painter.drawText(title_row, Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setFont(font)
+        painter.setPen(muted)
+        count_row = QRect(rect.right() - count_width, rect.top(), count_width, line)
+        painter.drawText(
+            count_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count
+        )
+        where_row = QRect(rect.left(), rect.top() + line, rect.width(), line)
+        where = QFontMetrics(font).elidedText(
+            where_text(document), Qt.TextElideMode.ElideMiddle, where_row.width()
+        )
+        painter.drawText(where_row, Qt.AlignmentFlag.AlignVCenter, where)
+
+
+def where_text(document: NotebookDocument) -> str:
+    """Where a document's file is, or why it cannot be opened."""
+    path = document.record.path
+    if path is None:
+        return "No file: its annotations were imported"
+    shown = readable(str(path))
+    return f"File missing: {shown}" if document.missing else shown
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text[:LINE_CHARACTERS].split())
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
