@@ -22,6 +22,7 @@ from reader.ui.annotation_files import AnnotationFiles
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
+from reader.ui.book_links import BookLinks
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.menus import WindowActions, build_menu_bar
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.message_bar = MessageBar()
         self.view = ReaderView()
         self.view.position_changed.connect(self._on_position_changed)
+        self.book_links = BookLinks(self.view)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -207,6 +209,8 @@ class MainWindow(QMainWindow):
         self._show_position(offset)
         self.refresh_commands()
         self.persistence.save()
+        if document.metadata.notes:
+            self.message_bar.show_info(" ".join(document.metadata.notes))
         # Search preparation (folding, opening or building the index) waits until the page
         # has painted and Qt has laid out the first screens, so it never delays them.
         self._search_prepare_timer.start()
