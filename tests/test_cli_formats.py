@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader.cli.common import EXIT_ERROR, EXIT_OK
 from tests.document.formats.epub_maker import simple_book
+from tests.document.formats.test_cfi import text_of_cfi
 from tests.document.formats.test_epub_corpus import EPUBS
 from tests.test_cli import run_cli
 
@@ -77,3 +78,13 @@ def test_text_of_a_drm_book_is_a_plain_error(tmp_path: Path) -> None:
     status, out, err = run_cli("text", str(path))
     assert status == EXIT_ERROR and out == ""
     assert "This book is protected by DRM and cannot be opened." in err
+
+
+def test_w3c_export_of_an_epub_carries_a_cfi_that_resolves_to_the_quote(tmp_path: Path) -> None:
+    path = nested_book(tmp_path)
+    assert run_cli("annotate", str(path), "--quote", "丙丁")[0] == EXIT_OK
+    _, out, _ = run_cli("export", str(path), "--format", "w3c")
+    [item] = json.loads(out)["first"]["items"]
+    [fragment] = [s for s in item["target"]["selector"] if s["type"] == "FragmentSelector"]
+    assert fragment["conformsTo"] == "http://www.idpf.org/epub/linking/cfi/epub-cfi.html"
+    assert text_of_cfi(path, fragment["value"]) == "丙丁"
