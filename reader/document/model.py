@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -141,7 +140,7 @@ class Document:
     encoding: str = "utf-8"
     source: Path | None = None
     metadata: Metadata = Metadata()
-    resources: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
+    resources: Mapping[str, bytes] = field(default_factory=dict)
     """Images of the book, by key, kept in memory (size-capped): the only thing a page may
     load."""
     cover: str = ""

@@ -6,7 +6,6 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 
 from reader.document.errors import EmptyDocumentError
 from reader.document.formats.blocks import Part
@@ -90,7 +89,7 @@ def assemble_book(book: Book, source: Path | None, empty_name: str) -> Document:
         encoding="utf-8",
         source=source,
         metadata=book.metadata,
-        resources=MappingProxyType(dict(book.resources)),
+        resources=dict(book.resources),
         cover=book.cover,
         locator=SourceLocator(text, located) if book.spine_steps is not None else None,
     )
