@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reader import __version__
 
-COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
+COMMANDS = ("toc", "text", "search", "annotate", "annotations", "export", "import")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         "document read last, where you left it (the bundled article the first time).",
         epilog="commands (run 'reader COMMAND --help' for each):\n"
         "  toc [PATH] [--json]                       print the document's sections\n"
+        "  text [PATH]                               print its canonical text\n"
         "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n"
         "  annotate [PATH] --quote TEXT [--occurrence N] [--color C] [--note TEXT] [--tag T]\n"
         "                                            highlight a passage\n"
@@ -27,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  import FILE [PATH]                        import W3C JSON-LD annotations\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", metavar="PATH", help="a text file to open")
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help="a file to open (text, EPUB, HTML, Markdown)"
+    )
     parser.add_argument("--encoding", help="decode PATH with this encoding instead of detecting")
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser

@@ -18,7 +18,7 @@ from typing import TextIO
 from reader.annotations.errors import StoreError
 from reader.app.services import Services
 from reader.cli import annotations as annotation_commands
-from reader.cli import imports, notebook, read, search
+from reader.cli import imports, notebook, read, search, text
 from reader.cli.common import EXIT_BROKEN_PIPE, EXIT_ERROR, CommandError, Streams
 from reader.cli.output import message
 from reader.document.errors import DocumentError
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     for group in (
         read,
         search,
+        text,
         annotation_commands,
         notebook,
         imports,

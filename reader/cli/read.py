@@ -41,7 +41,33 @@ def toc_as_json(document: Document) -> dict[str, object]:
         "fingerprint": document.fingerprint,
         "characters": len(document.text),
         "paragraphs": len(document.paragraphs),
+        "format": document.metadata.format,
+        "author": document.metadata.author,
+        "language": document.metadata.language,
+        "identifier": document.metadata.identifier,
         "sections": [
             {"title": s.title, "level": s.level, "start": s.start} for s in document.sections
         ],
+        "contents": nested_sections(document),
     }
+
+
+def nested_sections(document: Document) -> list[dict[str, object]]:
+    """The sections as a tree: each entry holds the deeper entries that follow it in
+    `children` (an EPUB's nav nesting, a Markdown file's heading levels)."""
+    roots: list[dict[str, object]] = []
+    stack: list[tuple[int, list[dict[str, object]]]] = [(0, roots)]
+    for section in document.sections:
+        entry: dict[str, object] = {
+            "title": section.title,
+            "level": section.level,
+            "start": section.start,
+            "children": [],
+        }
+        while len(stack) > 1 and stack[-1][0] >= section.level:
+            stack.pop()
+        stack[-1][1].append(entry)
+        children = entry["children"]
+        assert isinstance(children, list)
+        stack.append((section.level, children))
+    return roots

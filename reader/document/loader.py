@@ -23,6 +23,7 @@ from reader.document.errors import (
     NotAFileError,
     UnreadableFileError,
 )
+from reader.document.formats.sniff import Format, format_by_name, sniff_format
 from reader.document.model import (
     PARAGRAPH_SEPARATOR,
     Document,
@@ -32,6 +33,9 @@ from reader.document.model import (
 )
 from reader.document.structure import detect_headings
 
+MAX_EPUB_BYTES = 100 * 1024 * 1024
+"""An EPUB of a novel is a megabyte or two, a richly illustrated one some tens; larger books
+are refused before any byte is read (formats.epub reads the archive under its own caps)."""
 MAX_FILE_BYTES = 48 * 1024 * 1024
 """Larger files are refused: about 16 million Chinese characters, far beyond any novel, and
 more than a text view can lay out while staying responsive."""
@@ -45,7 +49,14 @@ def load_document(path: Path, encoding: str | None = None, title: str | None = N
     `encoding` forces a codec (the user's "reopen with encoding"); `title` overrides the title
     found in the text. Raises a `DocumentError` whose message is meant for the user.
     """
-    data = read_text_file_bytes(path)
+    named = format_by_name(path)
+    data = read_text_file_bytes(path, MAX_EPUB_BYTES if named is Format.EPUB else MAX_FILE_BYTES)
+    kind = sniff_format(data, path)
+    if kind is not Format.TEXT:
+        # lxml, html5lib and markdown-it load only for a book that needs them.
+        from reader.document.formats.load import load_structured
+
+        return load_structured(kind, data, path, read_text_file_bytes, encoding, title)
     decoded = decode(data, encoding)
     return document_from_text(
         decoded.text, title=title, encoding=decoded.encoding, source=path, empty_name=path.name
@@ -70,7 +81,7 @@ def read_text_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     finally:
         os.close(descriptor)
     if len(data) > limit:  # it grew after the check
-        raise _too_large(path, len(data))
+        raise _too_large(path, len(data), limit)
     return data
 
 
@@ -99,7 +110,7 @@ def _refuse_unless_small_regular_file(path: Path, status: os.stat_result, limit:
     if not stat.S_ISREG(status.st_mode):
         raise _not_regular(path)
     if status.st_size > limit:
-        raise _too_large(path, status.st_size)
+        raise _too_large(path, status.st_size, limit)
 
 
 def _read_at_most(descriptor: int, limit: int) -> bytes:
@@ -119,9 +130,13 @@ def _not_regular(path: Path) -> NotAFileError:
     return NotAFileError(f"{path} is not a regular file (a device, pipe or socket).")
 
 
-def _too_large(path: Path, size: int) -> FileTooLargeError:
+def _too_large(path: Path, size: int, limit: int) -> FileTooLargeError:
     size_mb = size / (1024 * 1024)
-    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+    limit_mb = limit // (1024 * 1024)
+    if limit == MAX_EPUB_BYTES:
+        return FileTooLargeError(
+            f"{path.name} is {size_mb:.0f} MB; the reader opens books up to {limit_mb} MB."
+        )
     return FileTooLargeError(
         f"{path.name} is {size_mb:.0f} MB; the reader opens texts up to {limit_mb} MB. "
         "Split it into volumes to read it here."

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.document.formats.locator import SourceLocator
 
 PARAGRAPH_SEPARATOR = "\n"
 
@@ -25,6 +30,58 @@ class ParagraphKind(Enum):
     HEADING = "heading"
 
 
+class BlockKind(Enum):
+    """How a paragraph of a structured book (EPUB, HTML, Markdown) is shown; text is PLAIN."""
+
+    PLAIN = "plain"
+    HEADING = "heading"
+    LIST_ITEM = "list-item"
+    QUOTE = "quote"
+    CODE = "code"
+    TABLE_ROW = "table-row"
+    FIGURE = "figure"
+
+
+class Align(Enum):
+    """A paragraph alignment the book asked for, kept because it carries meaning (a centred
+    poem, a right-aligned signature)."""
+
+    START = "start"
+    CENTER = "center"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSpan:
+    """Inline markup over ``[start, end)`` of its paragraph (offsets relative to the paragraph
+    start): ``emphasis``, ``strong``, ``code``, ``link`` (`value`: a canonical offset as
+    ``"#123"`` or an inert outside address), ``ruby`` (`value`: the reading, shown on hover),
+    ``image`` (`value`: the key of an in-memory resource, over one U+FFFC), ``sup``, ``sub``,
+    ``strike``, ``underline``."""
+
+    start: int
+    end: int
+    kind: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockStyle:
+    """The look of one paragraph of a structured book. `level` is the heading level, the list
+    or quote depth; `marker` a list item's bullet or number."""
+
+    kind: BlockKind = BlockKind.PLAIN
+    level: int = 0
+    marker: str = ""
+    align: Align = Align.START
+    indent: bool = False
+    italic: bool = False
+    spans: tuple[InlineSpan, ...] = ()
+
+
+PLAIN_STYLE = BlockStyle()
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A half-open range ``[start, end)`` of the canonical text, without its separator."""
@@ -32,6 +89,19 @@ class Paragraph:
     start: int
     end: int
     kind: ParagraphKind = ParagraphKind.BODY
+    style: BlockStyle = PLAIN_STYLE
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a book's package says about it (empty for plain text)."""
+
+    author: str = ""
+    language: str = ""
+    identifier: str = ""
+    format: str = "text"
+    notes: tuple[str, ...] = ()
+    """Things the reader should be told about how the file was read (a fallback taken)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +139,15 @@ class Document:
     title: str
     encoding: str = "utf-8"
     source: Path | None = None
+    metadata: Metadata = Metadata()
+    resources: Mapping[str, bytes] = field(default_factory=dict)
+    """Images of the book, by key, kept in memory (size-capped): the only thing a page may
+    load."""
+    cover: str = ""
+    """Key in `resources` of the cover image, if the book names one."""
+    locator: SourceLocator | None = None
+    """Maps canonical offsets back to the book's own files (EPUB CFI); None for other
+    formats."""
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

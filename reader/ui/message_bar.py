@@ -16,7 +16,7 @@ from enum import Enum
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from reader.ui.plain_text import plain_label, readable
 from reader.ui.theme import over
@@ -87,3 +87,14 @@ class MessageBar(QWidget):
         self._label.setText(readable(message))
         self.show()
         self.update()
+
+
+def above(bar: MessageBar, page: QWidget) -> QWidget:
+    """The message bar over the page, flush: the window's central widget."""
+    central = QWidget()
+    layout = QVBoxLayout(central)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(bar)
+    layout.addWidget(page, 1)
+    return central

@@ -5,9 +5,17 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from reader.document.model import Document, ParagraphKind
+from reader.document.model import PLAIN_STYLE, Document, ParagraphKind
 from reader.document.script import Script
+from reader.ui.block_look import (
+    add_images,
+    insert_paragraph_text,
+    make_lists,
+    style_block,
+    style_char,
+)
 from reader.ui.theme import (
+    MEASURE_IN_CHARACTERS,
     Theme,
     body_block_format,
     body_char_format,
@@ -45,21 +53,31 @@ def build_page(
 
     levels = {section.paragraph_index: section.level for section in document.sections}
     body_block, body_char = body_block_format(font), body_char_format(theme)
+    em = font.pointSizeF() * 96 / 72
+    if document.resources:
+        add_images(page, document.resources, MEASURE_IN_CHARACTERS * em)
     cursor = QTextCursor(page)
     cursor.beginEditBlock()
     for index, paragraph in enumerate(document.paragraphs):
+        style = paragraph.style
         if paragraph.kind is ParagraphKind.HEADING:
-            level = levels.get(index, 1)
+            level = style.level or levels.get(index, 1)
             block = heading_block_format(font, level)
             char = heading_char_format(font, level, theme)
         else:
             block, char = body_block, body_char
+        if style is not PLAIN_STYLE:  # a structured book's paragraph
+            block, char = style_block(block, style, em), style_char(char, style, theme)
         if index == 0:
             cursor.setBlockFormat(block)
             cursor.setBlockCharFormat(char)
             cursor.setCharFormat(char)
         else:
             cursor.insertBlock(block, char)
-        cursor.insertText(document.text[paragraph.start : paragraph.end], char)
+        insert_paragraph_text(
+            cursor, document.text[paragraph.start : paragraph.end], paragraph, char, theme
+        )
     cursor.endEditBlock()
+    if any(p.style.marker for p in document.paragraphs):
+        make_lists(page, document.paragraphs)
     return page

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from reader.app.services import Services
 from reader.document.model import Document
@@ -22,11 +22,12 @@ from reader.ui.annotation_files import AnnotationFiles
 from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
+from reader.ui.book_links import BookLinks
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.highlight_imports import HighlightImports
 from reader.ui.menus import WindowActions, build_menu_bar
-from reader.ui.message_bar import MessageBar
+from reader.ui.message_bar import MessageBar, above
 from reader.ui.navigation import Navigation, focus_page_unless_typing
 from reader.ui.notebook_link import NotebookLink
 from reader.ui.opening import Opening, Reply
@@ -85,13 +86,8 @@ class MainWindow(QMainWindow):
         self.message_bar = MessageBar()
         self.view = ReaderView()
         self.view.position_changed.connect(self._on_position_changed)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.message_bar)
-        layout.addWidget(self.view, 1)
-        self.setCentralWidget(central)
+        self.book_links = BookLinks(self.view)
+        self.setCentralWidget(above(self.message_bar, self.view))
         self.toc = TocPanel()
         self.search_panel = SearchPanel()
         session = SearchSession(self)
@@ -215,6 +211,8 @@ class MainWindow(QMainWindow):
         self._show_position(offset)
         self.refresh_commands()
         self.persistence.save()
+        if document.metadata.notes:
+            self.message_bar.show_info(" ".join(document.metadata.notes))
         # Search preparation (folding, opening or building the index) waits until the page
         # has painted and Qt has laid out the first screens, so it never delays them.
         self._search_prepare_timer.start()

@@ -39,7 +39,7 @@ def to_w3c(
     Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
     text the annotation's selectors were made on, which lets `from_w3c` restore it.
     """
-    items = [w3c_annotation(annotation, source) for annotation in annotations]
+    items = [w3c_annotation(a, source, _cfi(document, a)) for a in annotations]
     return annotation_collection(f"{COLLECTION_URN}{document.fingerprint}", document.title, items)
 
 
@@ -57,9 +57,22 @@ def annotation_collection(
     }
 
 
-def w3c_annotation(annotation: Annotation, source: str | None = None) -> dict[str, object]:
+EPUB_CFI = "http://www.idpf.org/epub/linking/cfi/epub-cfi.html"
+
+
+def _cfi(document: Document, annotation: Annotation) -> str | None:
+    """An EPUB's CFI of the annotation's range, so EPUB readers (Thorium) can place it; only
+    for annotations placed on this very text."""
+    if document.locator is None or annotation.fingerprint != document.fingerprint:
+        return None
+    return document.locator.cfi(annotation.position.start, annotation.position.end)
+
+
+def w3c_annotation(
+    annotation: Annotation, source: str | None = None, cfi: str | None = None
+) -> dict[str, object]:
     """One annotation as a W3C `Annotation`; its target's source is `source`, or the URN of
-    the text its selectors were made on."""
+    the text its selectors were made on; `cfi` adds an EPUB CFI selector."""
     body: list[dict[str, str]] = []
     if annotation.note:
         body.append(
@@ -98,6 +111,12 @@ def w3c_annotation(annotation: Annotation, source: str | None = None) -> dict[st
             ],
         },
     }
+    if cfi is not None:
+        target = item["target"]
+        assert isinstance(target, dict)
+        target["selector"].append(
+            {"type": "FragmentSelector", "conformsTo": EPUB_CFI, "value": cfi}
+        )
     if body:
         item["body"] = body
     return item
