@@ -13,7 +13,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader.document.cleanup import clean_paragraphs
+from reader.document.cleanup import clean_text
 from reader.document.decode import decode
 from reader.document.errors import (
     DocumentError,
@@ -137,10 +137,12 @@ def document_from_text(
     empty_name: str = "The text",
 ) -> Document:
     """Build the canonical document from decoded text."""
-    paragraph_texts = clean_paragraphs(text)
-    if not paragraph_texts:
+    clean = clean_text(text)
+    if not clean.paragraphs:
         raise EmptyDocumentError(f"{empty_name} is empty: there is no text to show.")
-    return assemble(paragraph_texts, title=title, encoding=encoding, source=source)
+    return assemble(
+        clean.paragraphs, title=title, encoding=encoding, source=source, missing=clean.missing
+    )
 
 
 def assemble(
@@ -149,8 +151,11 @@ def assemble(
     title: str | None,
     encoding: str,
     source: Path | None,
+    missing: Sequence[tuple[int, int]] = (),
 ) -> Document:
-    """Join clean paragraphs into the canonical text and attach paragraph and section ranges."""
+    """Join clean paragraphs into the canonical text and attach paragraph and section ranges,
+    and the ranges of the characters garbled in the source (`missing`: paragraph index and
+    offset in it, as `clean_text` finds them)."""
     heading_by_index = {heading.index: heading for heading in detect_headings(paragraph_texts)}
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
@@ -169,6 +174,11 @@ def assemble(
         title=title or title_from_text(paragraph_texts, source),
         encoding=encoding,
         source=source,
+        garbled=tuple(
+            (start, start + 1)
+            for index, offset in missing
+            for start in [paragraphs[index].start + offset]
+        ),
     )
 
 

@@ -69,6 +69,9 @@ class Document:
     title: str
     encoding: str = "utf-8"
     source: Path | None = None
+    garbled: tuple[tuple[int, int], ...] = ()
+    """Ranges ``[start, end)`` of characters the source garbled beyond repair: they hold the
+    mark ``〓``, and the view shows them as garbled in the source (see `document.mojibake`)."""
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 
 from reader.document.model import Document, ParagraphKind
 from reader.document.script import Script
@@ -60,6 +62,38 @@ def build_page(
             cursor.setCharFormat(char)
         else:
             cursor.insertBlock(block, char)
-        cursor.insertText(document.text[paragraph.start : paragraph.end], char)
+        _insert_text(cursor, document, paragraph.start, paragraph.end, char, theme)
     cursor.endEditBlock()
     return page
+
+
+GARBLED_TOOLTIP = (
+    "Garbled in the source: the site this text was saved from damaged this character, "
+    "and nothing left in the text says which it was."
+)
+
+
+def _insert_text(
+    cursor: QTextCursor,
+    document: Document,
+    start: int,
+    end: int,
+    char: QTextCharFormat,
+    theme: Theme,
+) -> None:
+    """The text of ``[start, end)``; characters garbled in the source get a dotted underline
+    and a tooltip that says so."""
+    first = bisect_left(document.garbled, (start, start))
+    position = start
+    for garbled_start, garbled_end in document.garbled[first:]:
+        if garbled_start >= end:
+            break
+        cursor.insertText(document.text[position:garbled_start], char)
+        garbled = QTextCharFormat(char)
+        garbled.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        garbled.setForeground(QColor(theme.muted))
+        garbled.setUnderlineColor(QColor(theme.muted))
+        garbled.setToolTip(GARBLED_TOOLTIP)
+        cursor.insertText(document.text[garbled_start:garbled_end], garbled)
+        position = garbled_end
+    cursor.insertText(document.text[position:end], char)
