@@ -42,6 +42,19 @@ class CleanText:
     paragraphs: list[str] = field(default_factory=list)
     missing: list[tuple[int, int]] = field(default_factory=list)
     """(paragraph index, offset in the paragraph) of each `MISSING` mark the repair put in."""
+    layout: list[Layout] = field(default_factory=list)
+    """How each paragraph was set in the file: what heading detection reads layout from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A paragraph's place in the file's own layout, before cleaning stripped it."""
+
+    indent: int | None
+    """Leading whitespace in columns (a space 1, U+3000 2, a tab 4); None for the second and
+    later pieces of a soft-wrapped line, which had no indentation of their own."""
+    blank_before: bool
+    """Whether a blank line precedes it."""
 
 
 def clean_paragraphs(text: str) -> list[str]:
@@ -55,15 +68,35 @@ def clean_text(text: str) -> CleanText:
     text = _CONTROL_CHARACTERS.sub("", text)
     garbled = has_garbled_runs(text)
     clean = CleanText()
+    blank_before = False
     for line in _LINE_BREAKS.split(text):
         introduced: set[int] = set()
         if garbled:
             line, introduced = _repaired(line)
         pieces = list(soft_wrap(strip_pinyin_glosses(line).strip()))
+        if not pieces:
+            blank_before = True
+            continue
         if introduced:
             _locate_missing(pieces, introduced, len(clean.paragraphs), clean.missing)
         clean.paragraphs.extend(pieces)
+        clean.layout.append(Layout(indent_of(line), blank_before))
+        clean.layout.extend(Layout(None, False) for _piece in pieces[1:])
+        blank_before = False
     return clean
+
+
+_INDENT_WIDTH = {" ": 1, "\xa0": 1, "\u3000": 2, "\t": 4}
+
+
+def indent_of(line: str) -> int:
+    """The width of `line`'s leading whitespace, in columns of a half-width space."""
+    width = 0
+    for char in line:
+        if char not in _INDENT_WIDTH:
+            break
+        width += _INDENT_WIDTH[char]
+    return width
 
 
 def _repaired(line: str) -> tuple[str, set[int]]:

@@ -23,6 +23,7 @@ from reader.document.errors import (
     NotAFileError,
     UnreadableFileError,
 )
+from reader.document.layout_headings import LaidOut
 from reader.document.model import (
     PARAGRAPH_SEPARATOR,
     Document,
@@ -141,7 +142,12 @@ def document_from_text(
     if not clean.paragraphs:
         raise EmptyDocumentError(f"{empty_name} is empty: there is no text to show.")
     return assemble(
-        clean.paragraphs, title=title, encoding=encoding, source=source, missing=clean.missing
+        clean.paragraphs,
+        title=title,
+        encoding=encoding,
+        source=source,
+        missing=clean.missing,
+        layout=clean.layout,
     )
 
 
@@ -152,11 +158,13 @@ def assemble(
     encoding: str,
     source: Path | None,
     missing: Sequence[tuple[int, int]] = (),
+    layout: Sequence[LaidOut] | None = None,
 ) -> Document:
     """Join clean paragraphs into the canonical text and attach paragraph and section ranges,
     and the ranges of the characters garbled in the source (`missing`: paragraph index and
-    offset in it, as `clean_text` finds them)."""
-    heading_by_index = {heading.index: heading for heading in detect_headings(paragraph_texts)}
+    offset in it, as `clean_text` finds them), reading headings from the file's `layout` too."""
+    headings = detect_headings(paragraph_texts, layout)
+    heading_by_index = {heading.index: heading for heading in headings}
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
     offset = 0
