@@ -30,10 +30,13 @@ primer may gloss a letter on purpose.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from reader.document.charsets import big5_hanzi, gb2312_hanzi
 from reader.document.pinyin import SYLLABLE_LETTERS, is_tone_marked_pinyin
@@ -294,8 +297,23 @@ def _reads(char: str | None, reading: str) -> bool:
     return char is not None and reading in _readings(char)
 
 
-@cache
 def _readings(char: str) -> frozenset[str]:
-    from pypinyin.pinyin_dict import pinyin_dict  # ~40,000 entries: loaded only when needed
+    return _reading_table().get(ord(char), frozenset())
 
-    return frozenset(pinyin_dict.get(ord(char), "").split(","))
+
+@cache
+def _reading_table() -> dict[int, frozenset[str]]:
+    """Code point -> readings, from pypinyin's dictionary (about 42,000 characters), loaded
+    only when a text has a run to repair.
+
+    Its JSON copy is read directly: importing the `pypinyin` package would also load its phrase
+    tables and converters, eight times slower, on the way to showing the bundled article.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    table_file = Path(spec.origin).with_name("pinyin_dict.json") if spec and spec.origin else None
+    if table_file is not None and table_file.is_file():
+        table: dict[str, str] = json.loads(table_file.read_text(encoding="utf-8"))
+        return {int(code): frozenset(readings.split(",")) for code, readings in table.items()}
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {code: frozenset(readings.split(",")) for code, readings in pinyin_dict.items()}
