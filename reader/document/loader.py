@@ -13,7 +13,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader.document.cleanup import clean_paragraphs
+from reader.document.cleanup import clean_text
 from reader.document.decode import decode
 from reader.document.errors import (
     DocumentError,
@@ -24,6 +24,7 @@ from reader.document.errors import (
     UnreadableFileError,
 )
 from reader.document.formats.sniff import Format, format_by_name, sniff_format
+from reader.document.layout_headings import LaidOut
 from reader.document.model import (
     PARAGRAPH_SEPARATOR,
     Document,
@@ -152,10 +153,17 @@ def document_from_text(
     empty_name: str = "The text",
 ) -> Document:
     """Build the canonical document from decoded text."""
-    paragraph_texts = clean_paragraphs(text)
-    if not paragraph_texts:
+    clean = clean_text(text)
+    if not clean.paragraphs:
         raise EmptyDocumentError(f"{empty_name} is empty: there is no text to show.")
-    return assemble(paragraph_texts, title=title, encoding=encoding, source=source)
+    return assemble(
+        clean.paragraphs,
+        title=title,
+        encoding=encoding,
+        source=source,
+        missing=clean.missing,
+        layout=clean.layout,
+    )
 
 
 def assemble(
@@ -164,9 +172,14 @@ def assemble(
     title: str | None,
     encoding: str,
     source: Path | None,
+    missing: Sequence[tuple[int, int]] = (),
+    layout: Sequence[LaidOut] | None = None,
 ) -> Document:
-    """Join clean paragraphs into the canonical text and attach paragraph and section ranges."""
-    heading_by_index = {heading.index: heading for heading in detect_headings(paragraph_texts)}
+    """Join clean paragraphs into the canonical text and attach paragraph and section ranges,
+    and the ranges of the characters garbled in the source (`missing`: paragraph index and
+    offset in it, as `clean_text` finds them), reading headings from the file's `layout` too."""
+    headings = detect_headings(paragraph_texts, layout)
+    heading_by_index = {heading.index: heading for heading in headings}
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
     offset = 0
@@ -184,6 +197,11 @@ def assemble(
         title=title or title_from_text(paragraph_texts, source),
         encoding=encoding,
         source=source,
+        garbled=tuple(
+            (start, start + 1)
+            for index, offset in missing
+            for start in [paragraphs[index].start + offset]
+        ),
     )
 
 

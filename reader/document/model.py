@@ -148,6 +148,9 @@ class Document:
     locator: SourceLocator | None = None
     """Maps canonical offsets back to the book's own files (EPUB CFI); None for other
     formats."""
+    garbled: tuple[tuple[int, int], ...] = ()
+    """Ranges ``[start, end)`` of characters the source garbled beyond repair: they hold the
+    mark ``〓``, and the view shows them as garbled in the source (see `document.mojibake`)."""
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

@@ -33,6 +33,10 @@ certain:
    leaves out the opening run of short lines (title, author, date) and front-matter headings:
    they say nothing about the body, and counting them would silence a short essay collection.
 
+4. **Layout headings** — when there is no marked heading and the file has a layout of its
+   own: titles indented differently from the body, numbered parts one level below their
+   story (`reader.document.layout_headings`). News-style detection is the fallback.
+
 Levels: 部/卷/篇 rank 1, 章/回/集/折/幕/Chapter rank 2, 节/節 rank 3, front matter takes the
 shallowest rank present, news-style headings rank 1; the ranks actually present are then
 renumbered from 1, so a novel with only 回 has every chapter at level 1.
@@ -43,6 +47,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from reader.document.layout_headings import LaidOut, layout_headings
 
 __all__ = ["Heading", "detect_headings"]
 
@@ -91,8 +97,13 @@ _OPEN_QUOTES = frozenset("“「『‘\"'")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
-def detect_headings(paragraphs: Sequence[str]) -> list[Heading]:
-    """The headings among `paragraphs`, in order (see the module docstring for the rules)."""
+def detect_headings(
+    paragraphs: Sequence[str], layout: Sequence[LaidOut] | None = None
+) -> list[Heading]:
+    """The headings among `paragraphs`, in order (see the module docstring for the rules).
+
+    `layout` tells how each paragraph was set in the file; with it, a book whose headings are
+    marked only by their indentation is outlined too (`layout_headings`)."""
     ranked: dict[int, int] = {}
     front: list[int] = []
     for index, text in enumerate(paragraphs):
@@ -101,6 +112,9 @@ def detect_headings(paragraphs: Sequence[str]) -> list[Heading]:
             ranked[index] = rank
         elif _is_front_matter(text):
             front.append(index)
+    if not ranked and layout is not None:
+        ranked = layout_headings(paragraphs, layout)
+        front = [index for index in front if index not in ranked]
     if not ranked:
         ranked = dict.fromkeys(_news_headings(paragraphs, set(front)), 1)
     shallowest = min(ranked.values(), default=1)

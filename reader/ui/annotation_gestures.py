@@ -5,7 +5,7 @@ remove it; hover it to read its note."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QHelpEvent, QMouseEvent
+from PySide6.QtGui import QHelpEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QMenu, QToolTip
 
 from reader.annotations.model import Annotation, Colour
@@ -145,8 +145,7 @@ class AnnotationGestures(QObject):
         offset = self.view.canonical_offset(self.view.cursorForPosition(event.pos()).position())
         annotation = self.controller.at(offset)
         if annotation is None or not (annotation.note.strip() or annotation.tags):
-            QToolTip.hideText()
-            return False
+            return self._show_text_tooltip(event)
         note = annotation.note.strip()
         if len(note) > NOTE_TOOLTIP_LIMIT:
             note = note[:NOTE_TOOLTIP_LIMIT] + "…"
@@ -154,6 +153,19 @@ class AnnotationGestures(QObject):
         # Escaped: a note is the user's text, never markup that could load anything.
         body = escaped(note) + (f"<br><i>{escaped(tags)}</i>" if tags else "")
         QToolTip.showText(event.globalPos(), rich_tooltip(body), self.view.viewport())
+        return True
+
+    def _show_text_tooltip(self, event: QHelpEvent) -> bool:
+        """The tooltip the text itself carries under the pointer (a character garbled in the
+        source says so), looking at the characters on both sides of the nearest position."""
+        cursor = self.view.cursorForPosition(event.pos())
+        tip = cursor.charFormat().toolTip()
+        if not tip and cursor.movePosition(QTextCursor.MoveOperation.NextCharacter):
+            tip = cursor.charFormat().toolTip()
+        if not tip:
+            QToolTip.hideText()
+            return False
+        QToolTip.showText(event.globalPos(), tip, self.view.viewport())
         return True
 
     # -- popup choices ---------------------------------------------------------------------------

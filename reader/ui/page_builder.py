@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 
 from reader.document.model import PLAIN_STYLE, Document, ParagraphKind
 from reader.document.script import Script
@@ -23,6 +23,7 @@ from reader.ui.theme import (
     heading_block_format,
     heading_char_format,
 )
+from reader.ui.utf16 import Utf16Map
 
 TOP_MARGIN = 36
 
@@ -80,4 +81,27 @@ def build_page(
     cursor.endEditBlock()
     if any(p.style.marker for p in document.paragraphs):
         make_lists(page, document.paragraphs)
+    if document.garbled:
+        _mark_garbled(page, document, theme)
     return page
+
+
+GARBLED_TOOLTIP = (
+    "Garbled in the source: the site this text was saved from damaged this character, "
+    "and nothing left in the text says which it was."
+)
+
+
+def _mark_garbled(page: QTextDocument, document: Document, theme: Theme) -> None:
+    """Give the characters garbled in the source a muted dotted underline and a tooltip that
+    says so."""
+    garbled = QTextCharFormat()
+    garbled.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+    garbled.setForeground(QColor(theme.muted))
+    garbled.setUnderlineColor(QColor(theme.muted))
+    garbled.setToolTip(GARBLED_TOOLTIP)
+    positions, cursor = Utf16Map(document.text), QTextCursor(page)
+    for start, end in document.garbled:
+        cursor.setPosition(positions.to_qt(start))
+        cursor.setPosition(positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(garbled)
