@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from reader.annotations import documents, opening, recovery, rows
+from reader.annotations import documents, opening, recovery, rows, synced
 from reader.annotations.documents import DocumentRecord
 from reader.annotations.errors import (
     DamagedError,
@@ -35,7 +35,9 @@ from reader.annotations.errors import (
 from reader.annotations.importing import ImportCount, merge_imported
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, normalise_tags
 from reader.annotations.model import now as current_time
+from reader.annotations.rows import StoredRow
 from reader.annotations.schema import CURRENT_VERSION
+from reader.annotations.synced import SyncedState
 from reader.annotations.transaction import write_transaction
 
 __all__ = [
@@ -264,6 +266,17 @@ class AnnotationStore:
         incoming = [rows.prepared(a) for a in annotations]
         with self._writing() as conn:
             return merge_imported(conn, incoming)
+
+    def every_row(self) -> list[StoredRow]:
+        """Every annotation with its place in the trash (what sync compares with the folder)."""
+        with self._reading() as conn:
+            return synced.every_row(conn)
+
+    def apply_synced(self, states: Sequence[SyncedState]) -> list[str]:
+        """Set annotations to what merging every machine's changes gave, in one transaction;
+        the ids written (a row the user changed meanwhile is left for the next sync)."""
+        with self._writing() as conn:
+            return synced.apply(conn, states)
 
     # --- internals -------------------------------------------------------------------------
 

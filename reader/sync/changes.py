@@ -1,9 +1,11 @@
 """One change, as one line of plain JSON in a machine's log.
 
 A line says who made the change (`machine`, and its `sequence` there: 1, 2, 3, ... with no
-gaps), when (`stamp`, see `clock`), to what (`kind` and `key`), on which earlier version of it
-(`base`), and the whole new state (`body`, for an annotation the W3C Web Annotation the export
-writes) or that it was deleted. Whole states rather than differences make every change
+gaps), when (`stamp`, see `clock`), to what (`kind` and `key`), which earlier changes to it its
+machine had seen (`seen`: the latest sequence number of each machine's changes to it, a version
+vector, so "made after seeing" is known exactly, whatever the clocks say), and the whole new
+state (`body`; for an annotation, the W3C Web Annotation the export writes) or that it was
+deleted. Whole states rather than differences make every change
 meaningful alone, so a change that arrives late, twice or out of order merges the same way.
 
 Everything read is untrusted: a line that is not exactly this shape is refused whole.
@@ -23,6 +25,8 @@ KINDS = frozenset({"annotation", "position", "document"})
 MAX_LINE_BYTES = 1 << 20
 """A change longer than this (a megabyte) is not one of ours."""
 MAX_KEY_LENGTH = 200
+MAX_MACHINES = 1000
+"""More machines than anyone owns: a longer version vector is hostile."""
 MAX_DEPTH = 12
 """Bodies are shallow (a W3C annotation nests four levels); anything deeper is hostile."""
 
@@ -40,8 +44,9 @@ class Change:
     stamp: Stamp
     kind: str
     key: str
-    base: Stamp | None
-    """The version this change was made on (None for something new): what the user saw."""
+    seen: Mapping[str, int]
+    """For each machine, the sequence of its latest change to this thing that this change's
+    machine had merged when the change was made (empty for something new)."""
     deleted: bool = False
     body: Mapping[str, Any] = field(default_factory=dict)
 
@@ -65,7 +70,7 @@ def encode(change: Change) -> str:
         "stamp": list(change.stamp),
         "kind": change.kind,
         "key": change.key,
-        "base": None if change.base is None else list(change.base),
+        "seen": dict(change.seen),
         "deleted": change.deleted,
         "body": change.body,
     }
@@ -93,7 +98,7 @@ def decode(line: str) -> Change:
         stamp=_stamp(record.get("stamp"), "stamp"),
         kind=_kind(record.get("kind")),
         key=_name(record, "key"),
-        base=None if record.get("base") is None else _stamp(record.get("base"), "base"),
+        seen=_seen(record.get("seen")),
         deleted=_flag(record.get("deleted")),
         body=body,
     )
@@ -122,6 +127,16 @@ def _stamp(value: object, name: str) -> Stamp:
         if not isinstance(part, int) or isinstance(part, bool) or not 0 <= part < 1 << 62:
             raise MalformedChangeError(f"{name} is not [milliseconds, counter, machine]")
     return Stamp(wall, counter, machine)
+
+
+def _seen(value: object) -> dict[str, int]:
+    if not isinstance(value, dict) or len(value) > MAX_MACHINES:
+        raise MalformedChangeError("seen is not a map of machines to sequence numbers")
+    for machine, sequence in value.items():
+        if not 0 < len(machine) <= MAX_KEY_LENGTH:
+            raise MalformedChangeError("seen names no machine")
+        _positive(sequence, "a sequence in seen")
+    return value
 
 
 def _kind(value: object) -> str:

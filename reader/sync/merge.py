@@ -7,10 +7,10 @@ idempotent, commutative and associative. The rules, for each thing:
 - The latest live version wins (latest by hybrid-clock stamp, ties broken by machine): two
   machines that edited the same note while apart both keep their version, the later one shown,
   the other in the thing's history.
-- A delete removes the version it was made on and every earlier one (`base`), never a version its
-  machine had not seen: a delete on one machine and an edit on another made while apart leave
-  the edit standing, and the delete is reported as overruled, so the user can be told.
-- A restore is a new version made on the delete, so it stands until a later delete.
+- A delete removes the versions its machine had seen (`Change.seen`), never one it had not: a
+  delete on one machine and an edit on another made while apart leave the edit standing, and
+  the delete is reported as overruled, so the user can be told.
+- A restore is a new version made after seeing the delete, so it stands until a later delete.
 """
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ def merge_one(subject: tuple[str, str], changes: list[Change]) -> MergedThing:
     """The state of one thing from all of its changes (any order, no duplicates)."""
     versions = _newest_first(c for c in changes if not c.deleted)
     deletes = _newest_first(c for c in changes if c.deleted)
-    seen_by_deletes = max((d.base for d in deletes if d.base is not None), default=None)
-    standing = [v for v in versions if seen_by_deletes is None or v.stamp > seen_by_deletes]
+    standing = [v for v in versions if not any(_saw(d, v) for d in deletes)]
     current = standing[0] if standing else None
     last_version = versions[0] if versions else None
     return MergedThing(
@@ -86,6 +85,22 @@ def _history(versions: list[Change], shown: Change | None) -> tuple[Change, ...]
     return tuple(kept)
 
 
+def causal_past(changes: Iterable[Change]) -> dict[str, int]:
+    """The version vector of a change made after merging `changes` (all to one thing): for
+    each machine, its latest change among them or among what they had seen themselves."""
+    vector: dict[str, int] = {}
+    for change in changes:
+        for machine, sequence in (*change.seen.items(), (change.machine, change.sequence)):
+            if sequence > vector.get(machine, 0):
+                vector[machine] = sequence
+    return vector
+
+
+def _saw(later: Change, earlier: Change) -> bool:
+    """Whether `later`'s machine had merged `earlier` when it made `later`."""
+    return later.seen.get(earlier.machine, 0) >= earlier.sequence
+
+
 def _overruled(deletes: list[Change], current: Change) -> tuple[Change, ...]:
-    """Deletes that the standing version was not made after (a restore is made on its delete)."""
-    return tuple(d for d in deletes if current.base is None or current.base < d.stamp)
+    """Deletes that the standing version was not made after seeing (as a restore is)."""
+    return tuple(d for d in deletes if not _saw(current, d))

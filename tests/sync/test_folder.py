@@ -24,7 +24,7 @@ def changes(machine: str, first: int, last: int) -> list[Change]:
             Stamp(1000 + n, 0, machine),
             "annotation",
             f"k{n}",
-            None,
+            {},
             False,
             {"note": f"note {n}"},
         )

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from reader.sync.changes import Change
 from reader.sync.clock import HybridClock, Stamp
-from reader.sync.merge import MergedThing, merge
+from reader.sync.merge import MergedThing, causal_past, merge
 
 MACHINES = ("a" * 32, "b" * 32, "c" * 32)
 
@@ -29,13 +29,7 @@ class Machine:
 
     def change(self, now: int, key: str, *, note: str = "", deleted: bool = False) -> Change:
         """Edit (or delete) `key` as this machine shows it now, as a user would."""
-        shown = self.state().get(("annotation", key))
-        if shown is None:
-            base = None
-        elif shown.current is not None:
-            base = shown.current.stamp
-        else:  # a restore is made on the delete
-            base = shown.deleted_by.stamp if shown.deleted_by else None
+        seen = causal_past(c for c in self.known.values() if c.key == key)
         self.made += 1
         made = Change(
             self.name,
@@ -43,7 +37,7 @@ class Machine:
             self.clock.tick(now),
             "annotation",
             key,
-            base,
+            seen,
             deleted,
             {} if deleted else {"note": note},
         )
@@ -111,10 +105,8 @@ def test_a_machine_whose_clock_runs_behind_still_orders_after_what_it_read() -> 
 
 
 def test_one_change_id_with_two_contents_merges_the_same_in_any_order() -> None:
-    one = Change(MACHINES[0], 1, Stamp(1, 0, MACHINES[0]), "annotation", "x", None, False, {"n": 1})
-    other = Change(
-        MACHINES[0], 1, Stamp(1, 0, MACHINES[0]), "annotation", "x", None, False, {"n": 2}
-    )
+    one = Change(MACHINES[0], 1, Stamp(1, 0, MACHINES[0]), "annotation", "x", {}, False, {"n": 1})
+    other = Change(MACHINES[0], 1, Stamp(1, 0, MACHINES[0]), "annotation", "x", {}, False, {"n": 2})
     assert merge([one, other]) == merge([other, one])
 
 
@@ -162,5 +154,32 @@ def test_three_machines_converge_whatever_arrives_when(
         thing = states[0][version.subject]
         versions = (thing.current, thing.last_version, *thing.history)
         kept = version.body in [v.body for v in versions if v is not None]
-        removed = any(d.base is not None and d.base >= version.stamp for d in made if d.deleted)
+        removed = any(d.seen.get(version.machine, 0) >= version.sequence for d in made if d.deleted)
         assert kept or removed
+
+
+def test_a_delete_removes_what_its_machine_knew_through_others_without_resurrecting_it() -> None:
+    a, b, c = machines()
+    first = a.change(1000, "x", note="first")
+    b.receive([first])
+    second = b.change(2000, "x", note="second")
+    c.receive([second])  # c never receives `first` itself, only the version made after it
+    c.change(3000, "x", deleted=True)
+    for machine in (a, b, c):
+        machine.receive([first, second, *c.known.values()])
+    thing = a.state()[("annotation", "x")]
+    assert thing.current is None and thing.overruled_deletes == ()
+
+
+def test_an_edit_older_by_the_clock_than_the_deleted_version_still_wins() -> None:
+    """Clocks do not decide what a delete saw: b's clock runs ahead, and b deletes its own
+    later version without having seen a's edit, so a's edit stands."""
+    a, b, _ = machines()
+    created = a.change(1000, "x", note="created")
+    b.receive([created])
+    b.change(9_000_000, "x", note="b's version")
+    a_edit = a.change(2000, "x", note="a's version")
+    deleted = b.change(9_000_001, "x", deleted=True)
+    a.receive(list(b.known.values()))
+    thing = a.state()[("annotation", "x")]
+    assert thing.current == a_edit and thing.overruled_deletes == (deleted,)

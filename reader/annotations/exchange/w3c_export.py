@@ -39,7 +39,7 @@ def to_w3c(
     Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
     text the annotation's selectors were made on, which lets `from_w3c` restore it.
     """
-    items = [_w3c_annotation(annotation, source) for annotation in annotations]
+    items = [w3c_annotation(annotation, source) for annotation in annotations]
     return {
         "@context": W3C_CONTEXT,
         "id": f"{COLLECTION_URN}{document.fingerprint}",
@@ -50,7 +50,8 @@ def to_w3c(
     }
 
 
-def _w3c_annotation(annotation: Annotation, source: str | None) -> dict[str, object]:
+def w3c_annotation(annotation: Annotation, source: str | None = None) -> dict[str, object]:
+    """One annotation as a W3C Web Annotation (an export's item, a sync folder's change)."""
     body: list[dict[str, str]] = []
     if annotation.note:
         body.append(
