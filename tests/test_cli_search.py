@@ -17,7 +17,7 @@ from reader.cli.common import EXIT_ERROR, EXIT_NOTHING_FOUND, EXIT_OK
 from reader.cli.main import run
 from reader.document.loader import load_document
 from reader.document.model import Document
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.search.index import index_directory
 
 

@@ -8,8 +8,11 @@ a write the disk or the folder refuses (`writing_problem`), or something passing
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # naming these errors (the window before its first paint) loads no SQLite
+    import sqlite3
 
 
 class StoreError(Exception):
@@ -43,6 +46,8 @@ def is_damage(error: sqlite3.Error) -> bool:
     """Whether SQLite's `error` says the file is damaged, rather than busy, locked or unwritable."""
     code = getattr(error, "sqlite_errorcode", None)
     if code is None:  # raised by Python's module itself, e.g. text that is not UTF-8
+        import sqlite3
+
         return isinstance(error, sqlite3.DatabaseError)
     return code & 0xFF not in {3, 5, 6, 7, 8, 9, 10, 13, 14, 15, 23}
 

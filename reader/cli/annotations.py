@@ -10,17 +10,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.annotations.errors import ImportFormatError
-from reader.annotations.exchange import render
 from reader.annotations.model import Annotation, Colour
-from reader.annotations.session import AnnotationSession, open_session
 from reader.app.atomic import NotARegularFileError, write_atomically
 from reader.app.services import Services
 from reader.cli.common import EXIT_OK, CommandError, Streams, add_document_arguments, document_of
 from reader.cli.output import dump_json, message, printable
 from reader.document.model import Document
-from reader.search.analysis import fold
+from reader.search.folding import fold
+
+if TYPE_CHECKING:  # the store (SQLite) loads when an annotation command runs, not for `reader toc`
+    from reader.annotations.session import AnnotationSession
 
 NOTE_CONTINUATION = "\n    "  # a note's own line breaks continue its indented block
 
@@ -68,7 +70,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     import_parser.set_defaults(handler=with_session(_import))
 
 
-Command = Callable[[AnnotationSession, argparse.Namespace, Streams], int]
+Command = Callable[["AnnotationSession", argparse.Namespace, Streams], int]
 
 
 def with_session(command: Command) -> Callable[[argparse.Namespace, Services, Streams], int]:
@@ -80,6 +82,8 @@ def with_session(command: Command) -> Callable[[argparse.Namespace, Services, St
         store = services.annotation_store()
         for report in store.report.messages:
             print(message(report), file=streams.err)
+        from reader.annotations.session import open_session
+
         return command(open_session(store, document), arguments, streams)
 
     return handler
@@ -153,6 +157,8 @@ def _list(session: AnnotationSession, arguments: argparse.Namespace, streams: St
 
 
 def _export(session: AnnotationSession, arguments: argparse.Namespace, streams: Streams) -> int:
+    from reader.annotations.exchange import render  # the formats load for `reader export` only
+
     content = render(session.document, session.placed, session.orphans, arguments.format)
     if arguments.output in (None, "", "-"):
         streams.out.write(content)

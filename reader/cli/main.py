@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from reader.annotations.store import StoreError
+from reader.annotations.errors import StoreError
 from reader.app.services import Services
 from reader.cli import annotations as annotation_commands
 from reader.cli import read, search

@@ -33,8 +33,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import charset_normalizer
-
 from reader.document import charsets
 from reader.document.errors import BinaryFileError, UndecodableError
 
@@ -375,6 +373,8 @@ def _detector_guess(data: bytes) -> str | None:
 
     Western text often ties between Windows-1250 and Windows-1252; the tie goes to 1252.
     """
+    import charset_normalizer  # the rare last resort: not loaded for GB, Big5 or UTF-8 files
+
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None or best.chaos > _MAX_CHAOS:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from reader.document.model import Document
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.search.query import ParsedQuery
 
 

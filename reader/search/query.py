@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.search.analysis import fold
+from reader.search.folding import fold
 
 _QUOTES = '"＂'
 _EXCLUDE = "-－"

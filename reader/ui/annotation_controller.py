@@ -9,23 +9,26 @@ another window or process.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from reader.annotations.errors import ImportFormatError
+from reader.annotations.errors import StoreError
 from reader.annotations.model import Annotation, Colour
-from reader.annotations.placement import place
-from reader.annotations.session import AnnotationSession, Changes
-from reader.annotations.store import AnnotationStore, DocumentRecord, StoreError
-from reader.app.atomic import write_atomically
 from reader.document.model import Document
+from reader.ui.after_paint import after_next_paint
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme, highlight_colour, note_underline_colour
 from reader.ui.workers import run_in_background
 
+if TYPE_CHECKING:  # the store and the session (SQLite) load after the first page is painted
+    from reader.annotations.session import AnnotationSession, Changes
+    from reader.annotations.store import AnnotationStore, DocumentRecord
+
 EXTERNAL_CHANGE_POLL_MS = 1000
+StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
+"""Opens the store on first use: the store (None when unavailable) and what to tell the user."""
 
 
 class _Signals(QObject):
@@ -43,11 +46,19 @@ class AnnotationController(QObject):
     """A change could not be saved; the message says why (nothing was changed)."""
     history_changed = Signal()
     """What Undo and Redo would do changed."""
+    notice = Signal(str)
+    """Something the user should know about the store (a repair, read-only, unavailable)."""
+    opened = Signal()
+    """The annotations of the document last opened are shown (or known to be unavailable)."""
 
-    def __init__(self, store: AnnotationStore | None, view: ReaderView, parent: QObject) -> None:
+    def __init__(self, open_store: StoreOpener, view: ReaderView, parent: QObject) -> None:
         super().__init__(parent)
-        self.store, self.view = store, view
-        self.session: AnnotationSession | None = None
+        self.view = view
+        self._open_store: StoreOpener | None = open_store
+        self.store: AnnotationStore | None = None
+        self._session: AnnotationSession | None = None
+        self.pending: Document | None = None
+        """A document whose annotations open after the page is painted, or on first use."""
         self.last_colour = Colour.YELLOW
         self._theme: Theme | None = None
         self._signals = _Signals(self)
@@ -55,8 +66,12 @@ class AnnotationController(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(EXTERNAL_CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_external_changes)
-        if store is not None:
-            self._poll.start()
+
+    @property
+    def session(self) -> AnnotationSession | None:
+        """The open document's session; asking for it opens a pending one at once."""
+        self._open_pending()
+        return self._session
 
     # -- what is open ----------------------------------------------------------------------------
 
@@ -81,19 +96,38 @@ class AnnotationController(QObject):
         return self.session.orphans if self.session is not None else []
 
     def document_opened(self, document: Document) -> None:
-        """Show the document's annotations; re-anchor those made on another text of its file."""
-        self.session = None
+        """Show the document's annotations once its page is on the screen (opening the store,
+        its checks and its writes would delay the page); re-anchor those made on another text
+        of its file."""
+        self._session, self.pending = None, document
+        after_next_paint(self.view.viewport(), self._open_pending)
+
+    def _open_pending(self) -> None:
+        document, self.pending = self.pending, None
+        if document is None:
+            return
+        from reader.annotations.session import AnnotationSession
+
+        if self._open_store is not None:  # the first document: open the store, once
+            self.store, messages = self._open_store()
+            self._open_store = None
+            for message in messages:
+                self.notice.emit(message)
+            self._poll.start()
         if self.store is not None:
             try:
-                self.session = AnnotationSession.open(self.store, document)
+                self._session = AnnotationSession.open(self.store, document)
             except StoreError as error:
                 self.failed.emit(f"The annotations of this document cannot be read: {error}")
         self._publish()
         self.history_changed.emit()
-        if self.session is not None and self.session.stale:
-            self._anchor_in_background(self.session)
+        self.opened.emit()
+        if self._session is not None and self._session.stale:
+            self._anchor_in_background(self._session)
 
     def _anchor_in_background(self, session: AnnotationSession) -> None:
+        from reader.annotations.placement import place
+
         signals, stale, document = self._signals, list(session.stale), session.document
 
         def work() -> None:
@@ -103,7 +137,7 @@ class AnnotationController(QObject):
 
     def _on_anchored(self, session: AnnotationSession, placed: list[Annotation]) -> None:
         """Save the re-anchored annotations (one transaction) and show them."""
-        if session is not self.session:
+        if session is not self._session:
             return
         if self._run(lambda: session.save_placements(placed)) is None:
             return
@@ -225,40 +259,9 @@ class AnnotationController(QObject):
 
     def undo_texts(self) -> tuple[str | None, str | None]:
         """What Undo and Redo would do, for the menu (None: nothing)."""
-        if self.session is None:
+        if self._session is None:  # a pending session has no history: no need to open it
             return None, None
-        return self.session.history.undo_text, self.session.history.redo_text
-
-    # -- exchange ----------------------------------------------------------------------------
-
-    def export(self, path: Path, kind: str) -> tuple[bool, str]:
-        """Write the open document's annotations as Markdown or W3C JSON-LD."""
-        if self.session is None:
-            return False, "Open a document first."
-        from reader.annotations.exchange import render  # the formats load on first export
-
-        content = render(self.session.document, self.annotations, self.orphans, kind)
-        try:
-            write_atomically(path, content)
-        except OSError as error:
-            return False, f"The annotations could not be written to {path}: {error.strerror}."
-        count = len(self.annotations) + len(self.orphans)
-        return True, f"Exported {count} annotations to {path}."
-
-    def import_file(self, path: Path) -> tuple[bool, str]:
-        """Import W3C JSON-LD annotations; all or nothing, and never a duplicate."""
-        session = self.session
-        if session is None:
-            return False, "Open a document first."
-        try:
-            report, changes = session.import_file(path)
-        except OSError as error:
-            return False, f"{path} cannot be read: {error.strerror}."
-        except (ImportFormatError, StoreError) as error:
-            return False, f"Nothing was imported: {error}"
-        self._render(changes)
-        summary = report.summary()
-        return True, f"{summary[0].upper()}{summary[1:]}."
+        return self._session.history.undo_text, self._session.history.redo_text
 
     # -- running operations ------------------------------------------------------------------------
 
@@ -275,10 +278,11 @@ class AnnotationController(QObject):
         except StoreError as error:
             self.failed.emit(str(error))
             return None
-        self._render(changes)
+        self.show_changes(changes)
         return changes
 
-    def _render(self, changes: Changes) -> None:
+    def show_changes(self, changes: Changes) -> None:
+        """Paint and announce what an operation changed."""
         self._publish()
         for annotation_id in changes.saved:
             self.saved.emit(annotation_id)

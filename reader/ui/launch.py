@@ -76,11 +76,8 @@ def run_gui(services: Services, path: str | None, encoding: str | None) -> int:
         if answer is not None:
             return _report_answer(answer)
     window = MainWindow(services)
-    _store, messages = services.annotation_store_if_possible()
     instance.serve(window.open_request)
     window.show()
-    for message in messages:
-        window.message_bar.show_info(message)
     if os.environ.get(SMOKE_TEST_VARIABLE):
         window.loader.settled.connect(lambda: _report_and_quit(window))
     # Open after the first paint, so the window appears at once even for a big file.

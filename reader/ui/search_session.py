@@ -13,20 +13,24 @@ index builds, queries are answered by scanning, and the result says so.
 from __future__ import annotations
 
 import queue
-from multiprocessing.context import SpawnProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from reader.document.model import Document
-from reader.search.background import ChildMessages, start_build
 from reader.search.results import SearchResult
-from reader.search.searcher import DocumentSearcher, IndexState
 from reader.ui.workers import run_in_background
 
 CHILD_POLL_MS = 100
 TERMINATE_GRACE_S = 0.2
-_Child = tuple[SpawnProcess, ChildMessages]
+if TYPE_CHECKING:  # the searcher, Whoosh and the build child load with the first document
+    from multiprocessing.context import SpawnProcess
+
+    from reader.search.background import ChildMessages
+    from reader.search.searcher import DocumentSearcher
+
+    _Child = tuple[SpawnProcess, ChildMessages]
 
 
 class _Signals(QObject):
@@ -90,6 +94,9 @@ class SearchSession(QObject):
         signals = self._signals  # jobs hold no reference to the session itself
 
         def prepare() -> None:
+            from reader.search.background import start_build
+            from reader.search.searcher import DocumentSearcher
+
             searcher = DocumentSearcher(document, cache_dir)
             child = None
             if not searcher.open_index() and cache_dir is not None:
@@ -205,6 +212,8 @@ class SearchSession(QObject):
         self.index_status.emit(problem)
 
     def _on_answered(self, result: SearchResult, number: int, generation: int) -> None:
+        from reader.search.searcher import IndexState
+
         if generation != self._generation:
             return
         searcher = self._searcher
@@ -215,6 +224,8 @@ class SearchSession(QObject):
 
     def _rebuild(self, searcher: DocumentSearcher) -> None:
         """Build the index again in a child process, after it was found damaged."""
+        from reader.search.background import start_build
+
         if self._cache_dir is None:
             return
         try:

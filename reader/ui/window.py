@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QVBoxLayout, QWidget
 
 from reader.app.services import Services
 from reader.document.model import Document
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotation_files import AnnotationFiles
 from reader.ui.annotation_gestures import AnnotationGestures
@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self.appearance.apply()
 
     def _build_page_and_panels(self) -> None:
-        store, _messages = self.services.annotation_store_if_possible()
         self.message_bar = MessageBar()
         self.view = ReaderView()
         self.view.position_changed.connect(self._on_position_changed)
@@ -95,8 +94,10 @@ class MainWindow(QMainWindow):
         session = SearchSession(self.paths.cache_dir, self)
         self.search = SearchController(self.view, self.search_panel, session, self)
         self.search.message.connect(self._show_passing)
-        self.annotations = AnnotationController(store, self.view, self)
+        opener = self.services.annotation_store_if_possible  # opened after the first page
+        self.annotations = AnnotationController(opener, self.view, self)
         self.annotations.failed.connect(self.message_bar.show_error)
+        self.annotations.notice.connect(self.message_bar.show_info)
         self.gestures = AnnotationGestures(self.view, self.annotations, self)
         self.annotations_panel = AnnotationsPanel(self.annotations, fold)
         self.panels = Panels(self, self.toc, self.search_panel, self.annotations_panel)

@@ -332,17 +332,17 @@ def test_export_and_import_round_trip_through_the_window(
     created = reader.annotations.highlight(start, end, Colour.GREEN, note="筆記 <b>")
     assert created is not None
     w3c, markdown = tmp_path / "notes.jsonld", tmp_path / "notes.md"
-    assert reader.annotations.export(w3c, "w3c")[0]
-    assert reader.annotations.export(markdown, "markdown")[0]
+    assert reader.annotation_files.export_to(w3c, "w3c")[0]
+    assert reader.annotation_files.export_to(markdown, "markdown")[0]
     assert PASSAGE in markdown.read_text(encoding="utf-8")
     collection = json.loads(w3c.read_text(encoding="utf-8"))
     assert collection["type"] == "AnnotationCollection"
-    ok, message = reader.annotations.import_file(w3c)
+    ok, message = reader.annotation_files.import_from(w3c)
     assert ok and "0 new" in message
     assert len(store.annotations(created.document_id)) == 1
     garbage = tmp_path / "garbage.json"
     garbage.write_text("{not json", encoding="utf-8")
-    ok, message = reader.annotations.import_file(garbage)
+    ok, message = reader.annotation_files.import_from(garbage)
     assert not ok and "Nothing was imported" in message
     assert len(store.annotations(created.document_id)) == 1
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reader.document.model import Document, ParagraphKind
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.search.query import ParsedQuery, parse_query
 from reader.search.results import Method, SearchResult
 

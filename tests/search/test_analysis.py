@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from reader.search.analysis import (
     bigram_positions,
     character_counts,
-    fold,
     indexable_fragments,
 )
+from reader.search.folding import fold
 
 ALL_CHARACTERS = "".join(
     chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF

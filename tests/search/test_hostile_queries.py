@@ -11,7 +11,7 @@ import pytest
 from reader.cli.common import EXIT_NOTHING_FOUND
 from reader.cli.main import run
 from reader.document.model import Document
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.search.results import Method
 from reader.search.searcher import DocumentSearcher
 from tests.search.reference import NOTHING_TO_SEARCH, Reference, check_result, same_hits

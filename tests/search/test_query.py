@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.search.analysis import fold
+from reader.search.folding import fold
 from reader.search.query import parse_query
 
 WHOOSH_SYNTAX = "AND OR NOT ( ) * ? ~ ^ : [ ] { }"
