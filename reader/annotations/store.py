@@ -17,7 +17,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -37,7 +37,7 @@ from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote
 from reader.annotations.model import now as current_time
 from reader.annotations.rows import StoredRow
 from reader.annotations.schema import CURRENT_VERSION
-from reader.annotations.synced import SyncedState
+from reader.annotations.synced import Content, SyncedState
 from reader.annotations.transaction import write_transaction
 
 __all__ = [
@@ -267,10 +267,15 @@ class AnnotationStore:
         with self._writing() as conn:
             return merge_imported(conn, incoming)
 
-    def every_row(self) -> list[StoredRow]:
-        """Every annotation with its place in the trash (what sync compares with the folder)."""
+    def contents(self) -> list[Content]:
+        """What a user sees of every annotation, the trash included (what sync compares)."""
         with self._reading() as conn:
-            return synced.every_row(conn)
+            return synced.contents(conn)
+
+    def rows(self, ids: Iterable[str]) -> list[StoredRow]:
+        """The annotations with these ids, with their place in the trash."""
+        with self._reading() as conn:
+            return synced.rows_with_ids(conn, ids)
 
     def apply_synced(self, states: Sequence[SyncedState]) -> list[str]:
         """Set annotations to what merging every machine's changes gave, in one transaction;

@@ -9,9 +9,11 @@ annotation new here.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from reader.annotations import documents, rows
 from reader.annotations.model import Annotation
@@ -32,9 +34,30 @@ class SyncedState:
     """The document's title, for a document this machine has never opened."""
 
 
-def every_row(conn: sqlite3.Connection) -> list[StoredRow]:
-    """Every annotation, the trash included."""
-    return [rows.decode(values, verify=False) for values in conn.execute(rows.SELECT)]
+class Content(NamedTuple):
+    """What a user sees of an annotation, and the revision of its row."""
+
+    id: str
+    revision: int
+    colour: str
+    note: str
+    tags: tuple[str, ...]
+    deleted: bool
+
+
+def contents(conn: sqlite3.Connection) -> list[Content]:
+    """What a user sees of every annotation, the trash included (a quick read: no selectors)."""
+    found = conn.execute("SELECT id, revision, colour, note, tags, deleted FROM annotations")
+    return [
+        Content(key, revision, colour, note, tuple(json.loads(tags)), bool(deleted))
+        for key, revision, colour, note, tags, deleted in found
+    ]
+
+
+def rows_with_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> list[StoredRow]:
+    """The rows of these annotations (those that exist)."""
+    found = (rows.fetch(conn, key) for key in ids)
+    return [row for row in found if row is not None]
 
 
 def same_content(row: StoredRow, annotation: Annotation, deleted: bool) -> bool:

@@ -18,9 +18,8 @@ from reader.annotations.errors import ImportFormatError
 from reader.annotations.exchange.w3c_export import w3c_annotation
 from reader.annotations.exchange.w3c_import import annotation_from_w3c
 from reader.annotations.model import Annotation
-from reader.annotations.rows import StoredRow
 from reader.annotations.store import AnnotationStore
-from reader.annotations.synced import SyncedState
+from reader.annotations.synced import Content, SyncedState
 from reader.sync.changes import Change
 from reader.sync.journal import Journal
 from reader.sync.merge import MergedThing, merge
@@ -41,13 +40,14 @@ def record_local_edits(store: AnnotationStore, journal: Journal, now_ms: int) ->
     """Turn every annotation that differs from what the last merge left into a change of this
     machine; how many."""
     shown = journal.shown(KIND)
-    edited = [row for row in store.every_row() if shown.get(row.annotation.id) != _digest(row)]
+    edited = [c.id for c in store.contents() if shown.get(c.id) != _digest(c)]
     if edited:
         with journal.recording() as maker:
-            for row in edited:
+            for row in store.rows(edited):
                 body = w3c_annotation(row.annotation)
+                digest = _content_digest(row.annotation, row.deleted)
                 maker.make(
-                    KIND, row.annotation.id, now_ms, body, deleted=row.deleted, digest=_digest(row)
+                    KIND, row.annotation.id, now_ms, body, deleted=row.deleted, digest=digest
                 )
     return len(edited)
 
@@ -59,7 +59,7 @@ def apply_merged(store: AnnotationStore, journal: Journal, keys: Iterable[str]) 
     if not subjects:
         return incoming
     merged = merge(journal.changes_of(subjects))
-    local = {row.annotation.id: row for row in store.every_row()}
+    local = {content.id: content for content in store.contents()}
     states: list[SyncedState] = []
     digests: dict[str, str] = {}
     for (_, key), thing in sorted(merged.items()):
@@ -73,7 +73,7 @@ def apply_merged(store: AnnotationStore, journal: Journal, keys: Iterable[str]) 
             continue
         row = local.get(key)
         deleted = thing.current is None
-        read_at = None if row is None else row.annotation.revision
+        read_at = None if row is None else row.revision
         states.append(SyncedState(annotation, deleted, read_at))
         digests[key] = _content_digest(annotation, deleted)
         incoming.notices += _overruled(thing, annotation)
@@ -103,12 +103,16 @@ def _overruled(thing: MergedThing, annotation: Annotation) -> list[str]:
     ]
 
 
-def _digest(row: StoredRow) -> str:
-    return _content_digest(row.annotation, row.deleted)
+def _digest(content: Content) -> str:
+    return _digest_of(content.colour, content.note, content.tags, content.deleted)
 
 
 def _content_digest(annotation: Annotation, deleted: bool) -> str:
+    return _digest_of(annotation.colour.value, annotation.note, annotation.tags, deleted)
+
+
+def _digest_of(colour: str, note: str, tags: tuple[str, ...], deleted: bool) -> str:
     """What a user sees of an annotation, as a short fingerprint."""
-    content = [annotation.colour.value, annotation.note, list(annotation.tags), deleted]
+    content = [colour, note, list(tags), deleted]
     encoded = json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(encoded).hexdigest()[:32]

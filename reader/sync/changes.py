@@ -27,8 +27,6 @@ MAX_LINE_BYTES = 1 << 20
 MAX_KEY_LENGTH = 200
 MAX_MACHINES = 1000
 """More machines than anyone owns: a longer version vector is hostile."""
-MAX_DEPTH = 12
-"""Bodies are shallow (a W3C annotation nests four levels); anything deeper is hostile."""
 
 
 class MalformedChangeError(ValueError):
@@ -83,15 +81,15 @@ def decode(line: str) -> Change:
         raise MalformedChangeError("the line is longer than any change")
     try:
         record = json.loads(line)
-    except (ValueError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:  # nesting too deep for the parser included
         raise MalformedChangeError(f"the line is not JSON ({error})") from None
     if not isinstance(record, dict):
         raise MalformedChangeError("the line is not a JSON object")
     if record.get("format") != FORMAT_VERSION:
         raise MalformedChangeError(f"unknown format {record.get('format')!r}")
     body = record.get("body")
-    if not isinstance(body, dict) or _depth(body) > MAX_DEPTH:
-        raise MalformedChangeError("the body is not a shallow JSON object")
+    if not isinstance(body, dict):
+        raise MalformedChangeError("the body is not a JSON object")
     return Change(
         machine=_name(record, "machine"),
         sequence=_positive(record.get("sequence"), "sequence"),
@@ -149,14 +147,3 @@ def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise MalformedChangeError("deleted is not true or false")
     return value
-
-
-def _depth(value: object, level: int = 1) -> int:
-    """How deeply JSON containers nest in `value` (stops counting past the limit)."""
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(item, level + 1) for item in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(item, level + 1) for item in value), default=level)
-    return level - 1

@@ -9,9 +9,10 @@ a merge after new files arrive only looks again at the things they mention.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ _SCHEMA = (
     " kind TEXT NOT NULL, key TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (machine, sequence))",
     "CREATE INDEX IF NOT EXISTS changes_by_subject ON changes (kind, key)",
     "CREATE TABLE IF NOT EXISTS shown (kind TEXT NOT NULL, key TEXT NOT NULL,"
-    " digest TEXT NOT NULL, PRIMARY KEY (kind, key))",
+    " digest TEXT NOT NULL, seen TEXT NOT NULL, PRIMARY KEY (kind, key))",
 )
 
 
@@ -79,29 +80,41 @@ class Journal:
     def add(self, changes: Iterable[Change]) -> set[tuple[str, str]]:
         """Keep changes read from the folder; the subjects of those that were new here."""
         with write_transaction(self._conn) as conn:
-            fresh: set[tuple[str, str]] = set()
+            known = set(conn.execute("SELECT machine, sequence FROM changes").fetchall())
+            new = {c.identity: c for c in changes if c.identity not in known}
+            conn.executemany(
+                "INSERT INTO changes VALUES (?, ?, ?, ?, ?)",
+                [(c.machine, c.sequence, c.kind, c.key, encode(c)) for c in new.values()],
+            )
             latest = _clock(conn)
-            for change in changes:
-                inserted = conn.execute(
-                    "INSERT OR IGNORE INTO changes VALUES (?, ?, ?, ?, ?)",
-                    (change.machine, change.sequence, change.kind, change.key, encode(change)),
-                ).rowcount
-                if inserted:
-                    fresh.add(change.subject)
-                    latest.observe(change.stamp)
+            vectors: dict[tuple[str, str], dict[str, int]] = {}
+            for change in new.values():
+                latest.observe(change.stamp)
+                if change.subject not in vectors:
+                    vectors[change.subject] = _vector(conn, change.subject)
+                vectors[change.subject] = causal_past([change], vectors[change.subject])
             _save_clock(conn, latest)
-            return fresh
+            conn.executemany(
+                "INSERT INTO shown VALUES (?, ?, '', ?)"
+                " ON CONFLICT DO UPDATE SET seen = excluded.seen",
+                [(kind, key, json.dumps(seen)) for (kind, key), seen in vectors.items()],
+            )
+            return set(vectors)
 
-    def changes_of(self, subjects: Iterable[tuple[str, str]]) -> list[Change]:
+    def changes_of(self, subjects: Collection[tuple[str, str]]) -> list[Change]:
         """Every known change to the given things."""
-        found: list[Change] = []
         with read_snapshot(self._conn) as conn:
+            if len(subjects) > 100:  # one pass beats a query per thing
+                wanted = set(subjects)
+                rows = conn.execute("SELECT kind, key, line FROM changes").fetchall()
+                return [decode(line) for kind, key, line in rows if (kind, key) in wanted]
+            found: list[Change] = []
             for kind, key in subjects:
                 rows = conn.execute(
                     "SELECT line FROM changes WHERE kind = ? AND key = ?", (kind, key)
                 ).fetchall()
                 found.extend(decode(line) for (line,) in rows)
-        return found
+            return found
 
     def shown(self, kind: str) -> dict[str, str]:
         """For each thing of `kind`, the digest of what the last merge made of it here."""
@@ -112,8 +125,8 @@ class Journal:
         """Remember what merging made of some things (so a later difference is a local edit)."""
         with write_transaction(self._conn) as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO shown VALUES (?, ?, ?)",
-                [(kind, key, digest) for key, digest in digests.items()],
+                "UPDATE shown SET digest = ? WHERE kind = ? AND key = ?",
+                [(digest, kind, key) for key, digest in digests.items()],
             )
 
     def unwritten(self) -> list[Change]:
@@ -158,17 +171,15 @@ class ChangeMaker:
     ) -> Change:
         """A new change of this machine, made after every change to the thing known here, and
         kept with the others (and `digest` as what is shown of it) when the recording ends."""
-        rows = self._conn.execute(
-            "SELECT line FROM changes WHERE kind = ? AND key = ?", (kind, key)
-        ).fetchall()
-        earlier = [decode(line) for (line,) in rows] + [c for c in self.made if c.key == key]
+        seen = _vector(self._conn, (kind, key))
         self._made += 1
         stamp = self._clock.tick(now_ms)
-        change = Change(
-            self.machine, self._made, stamp, kind, key, causal_past(earlier), deleted, body
-        )
+        change = Change(self.machine, self._made, stamp, kind, key, seen, deleted, body)
         self.made.append(change)
-        self._conn.execute("INSERT OR REPLACE INTO shown VALUES (?, ?, ?)", (kind, key, digest))
+        self._conn.execute(
+            "INSERT OR REPLACE INTO shown VALUES (?, ?, ?, ?)",
+            (kind, key, digest, json.dumps(causal_past([change], seen))),
+        )
         return change
 
     def save(self) -> None:
@@ -179,6 +190,12 @@ class ChangeMaker:
         )
         self._conn.execute("UPDATE meta SET made = ?", (self._made,))
         _save_clock(self._conn, self._clock)
+
+
+def _vector(conn: sqlite3.Connection, subject: tuple[str, str]) -> dict[str, int]:
+    """The version vector of everything known of a thing: what a change made now has seen."""
+    row = conn.execute("SELECT seen FROM shown WHERE kind = ? AND key = ?", subject).fetchone()
+    return {} if row is None else dict(json.loads(row[0]))
 
 
 def _clock(conn: sqlite3.Connection) -> HybridClock:

@@ -16,7 +16,7 @@ idempotent, commutative and associative. The rules, for each thing:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reader.sync.changes import Change, encode
@@ -85,10 +85,13 @@ def _history(versions: list[Change], shown: Change | None) -> tuple[Change, ...]
     return tuple(kept)
 
 
-def causal_past(changes: Iterable[Change]) -> dict[str, int]:
-    """The version vector of a change made after merging `changes` (all to one thing): for
-    each machine, its latest change among them or among what they had seen themselves."""
-    vector: dict[str, int] = {}
+def causal_past(
+    changes: Iterable[Change], known: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """The version vector of a change made after merging `changes` (all to one thing) and the
+    changes `known` sums up: for each machine, its latest change among them or among what they
+    had seen themselves."""
+    vector: dict[str, int] = dict(known or {})
     for change in changes:
         for machine, sequence in (*change.seen.items(), (change.machine, change.sequence)):
             if sequence > vector.get(machine, 0):

@@ -62,10 +62,7 @@ class Replica:
             (target / path.name).write_bytes(content)
 
     def shown(self) -> dict[str, tuple[str, tuple[str, ...], bool]]:
-        return {
-            row.annotation.id: (row.annotation.note, row.annotation.tags, row.deleted)
-            for row in self.store.every_row()
-        }
+        return {c.id: (c.note, c.tags, c.deleted) for c in self.store.contents()}
 
 
 operations = st.lists(

@@ -46,15 +46,7 @@ class Machine:
 
     def shown(self) -> dict[str, tuple[str, str, tuple[str, ...], bool]]:
         """Everything a user can see of the annotations, by id."""
-        return {
-            row.annotation.id: (
-                row.annotation.colour.value,
-                row.annotation.note,
-                row.annotation.tags,
-                row.deleted,
-            )
-            for row in self.store.every_row()
-        }
+        return {c.id: (c.colour, c.note, c.tags, c.deleted) for c in self.store.contents()}
 
 
 @pytest.fixture
