@@ -17,12 +17,12 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from reader.annotations import documents, opening, recovery, rows
+from reader.annotations import documents, opening, recovery, rows, synced
 from reader.annotations.errors import (
     DamagedError,
     NewerDatabaseError,
@@ -41,7 +41,9 @@ from reader.annotations.model import (
     normalise_tags,
 )
 from reader.annotations.model import now as current_time
+from reader.annotations.rows import StoredRow
 from reader.annotations.schema import CURRENT_VERSION
+from reader.annotations.synced import Content, SyncedState
 from reader.annotations.transaction import write_transaction
 
 __all__ = [
@@ -283,6 +285,22 @@ class AnnotationStore:
         incoming = [rows.prepared(a) for a in annotations]
         with self._writing() as conn:
             return merge_imported(conn, incoming)
+
+    def contents(self) -> list[Content]:
+        """What a user sees of every annotation, the trash included (what sync compares)."""
+        with self._reading() as conn:
+            return synced.contents(conn)
+
+    def rows(self, ids: Iterable[str]) -> list[StoredRow]:
+        """The annotations with these ids, with their place in the trash."""
+        with self._reading() as conn:
+            return synced.rows_with_ids(conn, ids)
+
+    def apply_synced(self, states: Sequence[SyncedState]) -> list[str]:
+        """Set annotations to what merging every machine's changes gave, in one transaction;
+        the ids written (a row the user changed meanwhile is left for the next sync)."""
+        with self._writing() as conn:
+            return synced.apply(conn, states)
 
     # --- internals -------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reader import __version__
 
-COMMANDS = ("toc", "text", "search", "annotate", "annotations", "export", "import")
+COMMANDS = ("toc", "text", "search", "annotate", "annotations", "export", "import", "sync")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,12 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="commands (run 'reader COMMAND --help' for each):\n"
         "  toc [PATH] [--json]                       print the document's sections\n"
         "  text [PATH]                               print its canonical text\n"
-        "  search QUERY [PATH] [--json] [--limit N]  find text in the document\n"
+        "  search QUERY [PATH | --all] [--json] [--limit N]\n"
+        "                                            find text in the document or the library\n"
         "  annotate [PATH] --quote TEXT [--occurrence N] [--color C] [--note TEXT] [--tag T]\n"
         "                                            highlight a passage\n"
-        "  annotations [PATH] [--json]               list the document's annotations\n"
-        "  export [PATH] --format markdown|w3c [-o FILE]  export them\n"
-        "  import FILE [PATH]                        import W3C JSON-LD annotations\n",
+        "  annotations [PATH | --all] [--json]       list annotations\n"
+        "  export [PATH | --all] --format markdown|w3c|kindle|koreader [-o FILE]\n"
+        "                                            export them\n"
+        "  import FILE [PATH] [--from FORMAT]        import highlights (Kindle, KOReader,\n"
+        "                                            calibre, Foliate, Hypothesis, W3C)\n"
+        "  sync [--folder DIR] [--status] [--json]   merge annotations with your other machines\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(

@@ -9,6 +9,8 @@ can show its first page before the store is checked.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from reader.document.model import Document
 
 if TYPE_CHECKING:
     from reader.annotations.store import AnnotationStore
+    from reader.sync.journal import Journal
 
 
 class Services:
@@ -67,6 +70,19 @@ class Services:
                 self._store_error = f"Annotations are unavailable: {error}"
         messages = [self._store_error] if self._store_error else self._store_messages
         return self._store, messages
+
+    @contextlib.contextmanager
+    def sync_journal(self) -> Iterator[Journal]:
+        """This machine's sync journal (beside the store, never in the sync folder), open for
+        the duration of the `with`: each caller (a command, a background round) opens its own."""
+        from reader.sync.journal import Journal
+
+        self.paths.data_dir.mkdir(parents=True, exist_ok=True)
+        journal = Journal(self.paths.data_dir / "sync.sqlite")
+        try:
+            yield journal
+        finally:
+            journal.close()
 
     def load_document(
         self, path: Path | None, encoding: str | None = None, title: str | None = None

@@ -85,7 +85,7 @@ def from_w3c(
     annotations: list[Annotation] = []
     first_seen: dict[str, int] = {}
     for number, item in enumerate(items, start=1):
-        annotation = _annotation_from(item, f"item {number}", document_fingerprint)
+        annotation = annotation_from_w3c(item, f"item {number}", document_fingerprint)
         if annotation.id in first_seen:
             raise ImportFormatError(
                 f"Items {first_seen[annotation.id]} and {number} have the same id "
@@ -150,7 +150,9 @@ def _page_items(page: dict[str, object], where: str) -> list[object]:
     return items
 
 
-def _annotation_from(item: object, where: str, document_fingerprint: str | None) -> Annotation:
+def annotation_from_w3c(item: object, where: str, document_fingerprint: str | None) -> Annotation:
+    """The annotation a W3C item describes (`where` names it in messages); raises
+    `ImportFormatError` for anything this reader cannot take."""
     if not isinstance(item, dict):
         raise ImportFormatError(
             f"{where}: expected an annotation object, found {_json_kind(item)}."

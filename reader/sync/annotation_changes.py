@@ -1,0 +1,118 @@
+"""Annotations between the store and the sync journal: local edits out, merged states in.
+
+A local edit is noticed by what the user sees of an annotation (colour, note, tags, trash),
+compared with what the last merge made of it here (`Journal.shown`), not by revisions: so a
+crash between writing the store and the journal, a re-anchoring (which only moves it) or a
+merge applied here never passes for an edit. Where an annotation sits in the text stays this
+machine's business.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reader.annotations.errors import ImportFormatError
+from reader.annotations.exchange.w3c_export import w3c_annotation
+from reader.annotations.exchange.w3c_import import annotation_from_w3c
+from reader.annotations.model import Annotation
+from reader.annotations.store import AnnotationStore
+from reader.annotations.synced import Content, SyncedState
+from reader.sync.changes import Change
+from reader.sync.journal import Journal
+from reader.sync.merge import MergedThing, merge
+
+KIND = "annotation"
+
+
+@dataclass
+class Incoming:
+    """What merging other machines' changes did here."""
+
+    written: int = 0
+    notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def record_local_edits(store: AnnotationStore, journal: Journal, now_ms: int) -> int:
+    """Turn every annotation that differs from what the last merge left into a change of this
+    machine; how many."""
+    shown = journal.shown(KIND)
+    edited = [c.id for c in store.contents() if shown.get(c.id) != _digest(c)]
+    if edited:
+        with journal.recording() as maker:
+            for row in store.rows(edited):
+                body = w3c_annotation(row.annotation)
+                digest = _content_digest(row.annotation, row.deleted)
+                maker.make(
+                    KIND, row.annotation.id, now_ms, body, deleted=row.deleted, digest=digest
+                )
+    return len(edited)
+
+
+def apply_merged(store: AnnotationStore, journal: Journal, keys: Iterable[str]) -> Incoming:
+    """Set the annotations `keys` names to what all their known changes merge to."""
+    subjects = [(KIND, key) for key in keys]
+    incoming = Incoming()
+    if not subjects:
+        return incoming
+    merged = merge(journal.changes_of(subjects))
+    local = {content.id: content for content in store.contents()}
+    states: list[SyncedState] = []
+    digests: dict[str, str] = {}
+    for (_, key), thing in sorted(merged.items()):
+        version = thing.current or thing.last_version or thing.deleted_by
+        if version is None:
+            continue
+        try:
+            annotation = annotation_from_w3c(version.body, f"change {version.sequence}", None)
+        except ImportFormatError as error:
+            incoming.problems.append(f"Skipped a change from another machine: {error}")
+            continue
+        row = local.get(key)
+        deleted = thing.current is None
+        read_at = None if row is None else row.revision
+        states.append(SyncedState(annotation, deleted, read_at))
+        digests[key] = _content_digest(annotation, deleted)
+        incoming.notices += _overruled(thing, annotation)
+    incoming.written = len(store.apply_synced(states))
+    journal.set_shown(KIND, digests)
+    return incoming
+
+
+def annotation_keys(changes: Iterable[Change]) -> set[str]:
+    """The annotations some changes are about."""
+    return {change.key for change in changes if change.kind == KIND}
+
+
+def history(journal: Journal, annotation_id: str) -> MergedThing | None:
+    """Every version of an annotation known here (for "earlier versions" of a note)."""
+    return merge(journal.changes_of([(KIND, annotation_id)])).get((KIND, annotation_id))
+
+
+def _overruled(thing: MergedThing, annotation: Annotation) -> list[str]:
+    if not thing.overruled_deletes:
+        return []
+    quote = annotation.quote.exact
+    shown = quote if len(quote) <= 24 else quote[:23] + "…"
+    return [
+        f"The highlight “{shown}” was deleted on one machine while it was edited on another;"
+        " the edit was kept."
+    ]
+
+
+def _digest(content: Content) -> str:
+    return _digest_of(content.colour, content.note, content.tags, content.deleted)
+
+
+def _content_digest(annotation: Annotation, deleted: bool) -> str:
+    return _digest_of(annotation.colour.value, annotation.note, annotation.tags, deleted)
+
+
+def _digest_of(colour: str, note: str, tags: tuple[str, ...], deleted: bool) -> str:
+    """What a user sees of an annotation, as a short fingerprint."""
+    content = [colour, note, list(tags), deleted]
+    encoded = json.dumps(content, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()[:32]

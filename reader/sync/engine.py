@@ -1,0 +1,82 @@
+"""One round of sync: send this machine's edits, read everybody's, merge, tell the user.
+
+Safe to run at any moment and as often as wanted: everything it does is idempotent. A folder
+that is missing, read-only, full or gone leaves everything working locally: the edits stay in
+the journal and go out at a later round.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from reader.annotations.store import AnnotationStore
+from reader.sync import annotation_changes
+from reader.sync.folder import MachineStatus, SyncFolder, SyncFolderError
+from reader.sync.journal import Journal
+
+
+@dataclass
+class SyncReport:
+    """What a round did, in numbers and in sentences for the user."""
+
+    sent: int = 0
+    """Changes of this machine written to the folder."""
+    received: int = 0
+    """Annotations here changed by other machines' changes."""
+    notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def synchronise(store: AnnotationStore, journal: Journal, folder: SyncFolder) -> SyncReport:
+    """Run one round of sync between the store and the folder."""
+    report = SyncReport()
+    now = datetime.now(UTC)
+    annotation_changes.record_local_edits(store, journal, int(now.timestamp() * 1000))
+    report.sent = _send(journal, folder, report)
+    reading = folder.read()
+    report.problems += reading.problems
+    fresh = journal.add(reading.changes)
+    incoming = annotation_changes.apply_merged(
+        store, journal, {key for kind, key in fresh if kind == "annotation"}
+    )
+    report.received = incoming.written
+    report.notices += incoming.notices
+    report.problems += incoming.problems
+    _tell_the_others(journal, folder, now, report)
+    return report
+
+
+def _send(journal: Journal, folder: SyncFolder, report: SyncReport) -> int:
+    unwritten = journal.unwritten()
+    if not unwritten:
+        return 0
+    try:
+        folder.write_batch(unwritten)
+    except SyncFolderError as error:
+        report.problems.append(
+            f"The sync folder {folder.root} cannot be written ({error.strerror}); your changes "
+            "are kept here and go out when it can."
+        )
+        return 0
+    journal.mark_written(unwritten[-1].sequence)
+    return len(unwritten)
+
+
+def _tell_the_others(
+    journal: Journal, folder: SyncFolder, now: datetime, report: SyncReport
+) -> None:
+    """Write how far this machine has read, and join files everybody has read."""
+    status = MachineStatus(
+        journal.machine,
+        socket.gethostname(),
+        now.isoformat(timespec="seconds"),
+        journal.read_up_to(),
+    )
+    try:
+        folder.write_status(status)
+        everyone = [s.seen.get(journal.machine, 0) for s in folder.statuses()]
+        folder.compact(min(everyone, default=0))
+    except SyncFolderError:
+        pass  # said once already by _send when it matters; the status is only a courtesy
