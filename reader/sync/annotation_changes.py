@@ -52,13 +52,16 @@ def record_local_edits(store: AnnotationStore, journal: Journal, now_ms: int) ->
     return len(edited)
 
 
-def apply_merged(store: AnnotationStore, journal: Journal, keys: Iterable[str]) -> Incoming:
-    """Set the annotations `keys` names to what all their known changes merge to."""
+def apply_merged(
+    store: AnnotationStore, journal: Journal, keys: Iterable[str], read: Iterable[Change] = ()
+) -> Incoming:
+    """Set the annotations `keys` names to what all their known changes merge to (`read`: the
+    changes just read from the folder, already decoded)."""
     subjects = [(KIND, key) for key in keys]
     incoming = Incoming()
     if not subjects:
         return incoming
-    merged = merge(journal.changes_of(subjects))
+    merged = merge(journal.changes_of(subjects, read))
     local = {content.id: content for content in store.contents()}
     states: list[SyncedState] = []
     digests: dict[str, str] = {}

@@ -38,9 +38,8 @@ def synchronise(store: AnnotationStore, journal: Journal, folder: SyncFolder) ->
     reading = folder.read()
     report.problems += reading.problems
     fresh = journal.add(reading.changes)
-    incoming = annotation_changes.apply_merged(
-        store, journal, {key for kind, key in fresh if kind == "annotation"}
-    )
+    keys = {key for kind, key in fresh if kind == "annotation"}
+    incoming = annotation_changes.apply_merged(store, journal, keys, reading.changes)
     report.received = incoming.written
     report.notices += incoming.notices
     report.problems += incoming.problems

@@ -101,20 +101,26 @@ class Journal:
             )
             return set(vectors)
 
-    def changes_of(self, subjects: Collection[tuple[str, str]]) -> list[Change]:
-        """Every known change to the given things."""
+    def changes_of(
+        self, subjects: Collection[tuple[str, str]], decoded: Iterable[Change] = ()
+    ) -> list[Change]:
+        """Every known change to the given things (those among `decoded`, changes just read,
+        are taken as they are rather than decoded again)."""
+        ready = {change.identity: change for change in decoded}
+        wanted = set(subjects)
         with read_snapshot(self._conn) as conn:
-            if len(subjects) > 100:  # one pass beats a query per thing
-                wanted = set(subjects)
-                rows = conn.execute("SELECT kind, key, line FROM changes").fetchall()
-                return [decode(line) for kind, key, line in rows if (kind, key) in wanted]
-            found: list[Change] = []
-            for kind, key in subjects:
-                rows = conn.execute(
-                    "SELECT line FROM changes WHERE kind = ? AND key = ?", (kind, key)
-                ).fetchall()
-                found.extend(decode(line) for (line,) in rows)
-            return found
+            if len(wanted) > 100:  # one pass beats a query per thing
+                rows = conn.execute("SELECT machine, sequence, kind, key, line FROM changes")
+                found = [row for row in rows.fetchall() if (row[2], row[3]) in wanted]
+            else:
+                found = []
+                for kind, key in wanted:
+                    found += conn.execute(
+                        "SELECT machine, sequence, kind, key, line FROM changes"
+                        " WHERE kind = ? AND key = ?",
+                        (kind, key),
+                    ).fetchall()
+        return [ready.get((m, n)) or decode(line) for m, n, _kind, _key, line in found]
 
     def shown(self, kind: str) -> dict[str, str]:
         """For each thing of `kind`, the digest of what the last merge made of it here."""
