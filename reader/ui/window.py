@@ -24,6 +24,7 @@ from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
+from reader.ui.library_screen import LibraryScreen
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar
 from reader.ui.navigation import Navigation, focus_page_unless_typing
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.opening.loading.connect(self.status_line.loading)
         self.opening.loaded.connect(self._on_loaded)
         self.opening.failed.connect(self._on_failed)
+        self.library_screen = LibraryScreen(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
