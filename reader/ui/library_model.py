@@ -116,8 +116,14 @@ class LibraryFilter(QSortFilterProxyModel):
 
     def set_filter_text(self, text: str) -> None:
         """Filter by `text` (words separated by spaces; empty shows everything)."""
-        self._words = self._fold(text).split()
-        self.invalidateRowsFilter()
+        begin = getattr(self, "beginFilterChange", None)  # Qt 6.9+; the older call is deprecated
+        if begin is not None:
+            begin()
+            self._words = self._fold(text).split()
+            self.endFilterChange()
+        else:
+            self._words = self._fold(text).split()
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Whether the row's haystack holds every word."""
