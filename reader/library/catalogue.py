@@ -63,10 +63,11 @@ class Library:
         self,
         store: AnnotationStore,
         position_of: Callable[[str], int] = lambda _fingerprint: 0,
-        exists: Callable[[Path], bool] = os.path.exists,
+        exists: Callable[[Path], bool] = os.path.isfile,
     ) -> None:
         """`position_of` gives the reading position remembered for a text (by fingerprint);
-        `exists` is how a missing file is noticed (tests pass their own)."""
+        `exists` says whether a file is still there to be read (anything else at its path,
+        a folder say, leaves the document missing)."""
         self.store = store
         self._position_of = position_of
         self._exists = exists

@@ -27,6 +27,7 @@ from reader.search.analysis import fold
 from reader.ui.library_view import LibraryView
 from reader.ui.message_bar import MessageBar
 from reader.ui.opening import Opening
+from reader.ui.persistence import WindowPersistence
 from reader.ui.plain_text import readable
 from reader.ui.workers import run_in_background
 
@@ -50,6 +51,8 @@ class Window(Protocol):
     def services(self) -> Services: ...
     @property
     def opening(self) -> Opening: ...
+    @property
+    def persistence(self) -> WindowPersistence: ...
     def open_path(self, path: Path, encoding: str | None = None) -> None: ...
     def open_bundled_article(self) -> None: ...
     def has_document(self) -> bool: ...
@@ -67,6 +70,7 @@ class LibraryScreen(QObject):
         self._services, self._bar = window.services, window.message_bar
         self._open_path, self._open_bundled = window.open_path, window.open_bundled_article
         self._has_document = window.has_document
+        self._persistence = window.persistence
         self._docks = window.findChildren(QDockWidget)
         self._hidden_docks: list[QDockWidget] = []
         self.view = LibraryView(fold)
@@ -160,9 +164,13 @@ class LibraryScreen(QObject):
                 self._bar.show_error(f"The library cannot be read: {error}")
 
     def document_shown(self, _document: object = None) -> None:
-        """A document reached the page (from here, File › Open or another `reader`): show it."""
+        """A document reached the page (from here, File › Open or another `reader`): show it.
+
+        The window saved its layout as the document arrived, while the library still had the
+        panels hidden: it is saved again with them back."""
         if self.showing:
             self._show_page()
+            self._persistence.save()
 
     # -- the commands ----------------------------------------------------------------------------
 

@@ -179,3 +179,17 @@ def test_the_store_refusing_to_write_is_a_message_and_nothing_is_lost(
     summary = add_and_wait(qtbot, window, book)
     assert summary.startswith("0 added. Adding stopped: Cannot save annotations: the disk is full")
     assert store.library() == before
+
+
+def test_reading_from_the_library_brings_back_the_panels_and_saves_them_so(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = started(qtbot, make_window)
+    screen = window.library_screen
+    screen.show()
+    assert not window.panels.toc_dock.isVisible()
+    [entry] = screen.view.model._entries
+    wait_for_load(qtbot, window, lambda: screen.open_entry(entry))
+    assert not screen.showing and window.panels.toc_dock.isVisible()
+    again = started(qtbot, make_window)  # as after a crash: from the layout saved by now
+    assert again.panels.toc_dock.isVisible()
