@@ -127,8 +127,8 @@ class LibraryScreen(QObject):
         else:
             self.show()
 
-    def show(self, message: str | None = None) -> None:
-        """Show the library (fresh), the cursor in its filter box; `message` in the bar."""
+    def show(self) -> None:
+        """Show the library (fresh), the cursor in its filter box."""
         self.refresh()
         if not self.showing:
             self._hidden_docks = [d for d in self._docks if d.isVisible()]
@@ -136,8 +136,6 @@ class LibraryScreen(QObject):
                 dock.hide()
         self.stack.setCurrentWidget(self.view)
         self.view.focus_filter()
-        if message is not None:
-            self._bar.show_error(message)
 
     def back(self) -> None:
         """Back to the page, when there is a document on it."""

@@ -32,9 +32,9 @@ class Opening(QObject):
     """A `Document` is ready to be shown."""
     failed = Signal(str)
     """A file could not be opened; the message names it and says why."""
-    lost = Signal(str)
-    """At start, the document read last could not be reopened; the message names it (the
-    window shows the library instead)."""
+    lost = Signal()
+    """At start, the document read last could not be reopened (after `failed` said so): the
+    window shows the library instead."""
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,11 +99,12 @@ class Opening(QObject):
     def _on_failed(self, message: str) -> None:
         gone, self._restoring = self._restoring, None
         if gone is not None:
-            self.lost.emit(
+            self.failed.emit(
                 f"The document you were reading could not be reopened: "
                 f"{_naming(gone, message)} Choose another here, or select it and Locate… "
                 "it if it was moved."
             )
+            self.lost.emit()
             return
         self.failed.emit(message)
         if self._requested is not None:
