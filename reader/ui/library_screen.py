@@ -12,6 +12,7 @@ becomes a message; nothing is lost.
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 from typing import Protocol
 
@@ -68,9 +69,7 @@ class LibraryScreen(QObject):
         and follow the window's opening of documents (and its closing, to stop adding)."""
         super().__init__(window.view)
         self._services, self._bar = window.services, window.message_bar
-        self._open_path, self._open_bundled = window.open_path, window.open_bundled_article
-        self._has_document = window.has_document
-        self._persistence = window.persistence
+        self._window = weakref.ref(window)  # the window owns this screen: no cycle back
         self._docks = window.findChildren(QDockWidget)
         self._hidden_docks: list[QDockWidget] = []
         self.view = LibraryView(fold)
@@ -139,7 +138,8 @@ class LibraryScreen(QObject):
 
     def back(self) -> None:
         """Back to the page, when there is a document on it."""
-        if self._has_document():
+        window = self._window()
+        if window is not None and window.has_document():
             self._show_page()
 
     def _show_page(self) -> None:
@@ -166,20 +166,22 @@ class LibraryScreen(QObject):
 
         The window saved its layout as the document arrived, while the library still had the
         panels hidden: it is saved again with them back."""
-        if self.showing:
+        window = self._window()
+        if self.showing and window is not None:
             self._show_page()
-            self._persistence.save()
+            window.persistence.save()
 
     # -- the commands ----------------------------------------------------------------------------
 
     def open_entry(self, entry: Entry) -> None:
         """Load the entry's file; the page is shown once it is ready."""
-        if entry.path is None:
+        window = self._window()
+        if entry.path is None or window is None:
             return
         if entry.path == bundled_article_path().resolve():
-            self._open_bundled()
+            window.open_bundled_article()
         else:
-            self._open_path(entry.path)
+            window.open_path(entry.path)
 
     def remove(self, entry: Entry) -> None:
         """Take the entry out of the library (its file and annotations stay)."""
