@@ -123,6 +123,11 @@ class AnnotationController(QObject):
         if self.session is not None and self.session.store.changed_elsewhere():
             self.reload()
 
+    def stop_watching(self) -> None:
+        """Stop looking for other processes' changes (the window is closing, and its store may
+        be closed before Qt deletes this object)."""
+        self._poll.stop()
+
     # -- showing ---------------------------------------------------------------------------------
 
     def set_theme(self, theme: Theme) -> None:

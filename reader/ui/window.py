@@ -290,5 +290,6 @@ class MainWindow(QMainWindow):
         self._remember_position()
         self.persistence.save()
         self.hide()
+        self.annotations.stop_watching()
         self.search.session.shutdown()
         super().closeEvent(event)
