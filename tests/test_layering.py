@@ -43,12 +43,12 @@ def test_the_entry_point_loads_qt_and_the_command_line_only_when_wanted() -> Non
 
 
 def test_the_core_never_imports_the_application_around_it() -> None:
-    """document, search and annotations know nothing of the app, the command line or the UI:
-    the composition root hands them what they need."""
+    """document, search, annotations and library know nothing of the app, the command line or
+    the UI: the composition root hands them what they need."""
     offenders = [
         name
         for name, path in source_files()
-        if name.startswith(("document/", "search/", "annotations/"))
+        if name.startswith(("document/", "search/", "annotations/", "library/"))
         and any(
             m.startswith(("reader.app", "reader.cli", "reader.ui")) for m in imported_modules(path)
         )
@@ -60,7 +60,7 @@ def test_the_core_never_imports_the_ui() -> None:
     offenders = [
         name
         for name, path in source_files()
-        if name.startswith(("document/", "search/", "annotations/"))
+        if name.startswith(("document/", "search/", "annotations/", "library/"))
         and any(m.startswith("reader.ui") for m in imported_modules(path))
     ]
     assert offenders == []

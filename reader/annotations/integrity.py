@@ -85,6 +85,24 @@ def _check_documents(conn: sqlite3.Connection, version: int) -> None:
             or type(seen) is not int
         ):
             raise DamagedError("a document row has unreadable values")
+    if version >= 4:
+        _check_library_columns(conn)
+
+
+def _check_library_columns(conn: sqlite3.Connection) -> None:
+    """The library's columns (schema 4) hold what `documents.record` writes."""
+    found = conn.execute(
+        "SELECT in_library, author, format, size, length, added, last_read FROM documents"
+    )
+    for flag, author, kind, size, length, added, last_read in found:
+        if (
+            flag not in (0, 1)
+            or not isinstance(author, str)
+            or not isinstance(kind, str)
+            or not all(n is None or (type(n) is int and n >= 0) for n in (size, length))
+            or not all(t is None or isinstance(t, str) for t in (added, last_read))
+        ):
+            raise DamagedError("a document row has unreadable library values")
 
 
 def check(conn: sqlite3.Connection) -> Inspection:

@@ -18,6 +18,7 @@ from reader.annotations.errors import ImportFormatError
 from reader.annotations.model import Annotation
 from reader.annotations.store import AnnotationStore, DocumentRecord, ImportCount
 from reader.annotations.tolerant import Fold, place_tolerantly
+from reader.document.metadata import details_of
 from reader.document.model import Document
 
 
@@ -36,7 +37,9 @@ class OpenedAnnotations:
 
 def open_annotations(store: AnnotationStore, document: Document) -> OpenedAnnotations:
     """Find (or make) the store's document for `document` and list its annotations."""
-    record = store.open_document(document.fingerprint, document.title, document.source)
+    record = store.open_document(
+        document.fingerprint, document.title, document.source, details=details_of(document)
+    )
     return sort_annotations(record, store.annotations(record.id))
 
 

@@ -21,8 +21,8 @@ from reader.annotations.errors import DamagedError, StoreError
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote, normalise_tags
 
 COLUMNS_VERSION = 3
-"""The schema version whose annotation columns `COLUMNS` are: the newest one, which
-`schema.MIGRATIONS` reaches (`schema.CURRENT_VERSION`)."""
+"""The schema version whose annotation columns `COLUMNS` are: the last one that changed them
+(later schemas changed only other tables)."""
 
 V1_COLUMNS = (
     "id",

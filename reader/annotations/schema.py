@@ -121,18 +121,43 @@ def _documents_by_file(conn: sqlite3.Connection) -> None:
         rows.save(conn, replace(row, annotation=moved))
 
 
+def _library_catalogue(conn: sqlite3.Connection) -> None:
+    """Version 4: the library, as columns of the documents it lists.
+
+    A document is in the library (`in_library`) from the first time the user opens or adds it
+    until they remove it; removing only clears the flag, so its annotations stay and come back
+    when the file is added again. What the library shows of a file (author, format, size in
+    bytes, length in characters) is learnt whenever the file is read; `added` and `last_read`
+    are wall-clock times for people to read (order still comes from `seen`). Every document
+    that has a file was opened by the user, so it starts in the library; its details stay
+    unknown (NULL) until the file is read again.
+    """
+    for statement in (
+        "ALTER TABLE documents ADD COLUMN in_library INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE documents ADD COLUMN size INTEGER",
+        "ALTER TABLE documents ADD COLUMN length INTEGER",
+        "ALTER TABLE documents ADD COLUMN added TEXT",
+        "ALTER TABLE documents ADD COLUMN last_read TEXT",
+        "UPDATE documents SET in_library = 1 WHERE path IS NOT NULL",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_tables,
     _add_orphan_flag_and_checksums,
     _documents_by_file,
+    _library_catalogue,
 )
 """Migration n (counting from 1) takes a database from version n - 1 to version n."""
 
 CURRENT_VERSION = len(MIGRATIONS)
 """The newest schema: the one this program writes."""
 
-if CURRENT_VERSION != rows.COLUMNS_VERSION:
-    raise AssertionError("rows.COLUMNS must be the columns the last migration makes")
+if rows.COLUMNS_VERSION > CURRENT_VERSION:
+    raise AssertionError("rows.COLUMNS must be columns that a migration makes")
 
 
 def migrate(conn: sqlite3.Connection, up_to: int = CURRENT_VERSION) -> list[int]:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from reader.annotations import documents, opening, recovery, rows, synced
+from reader.annotations import documents, library_rows, opening, recovery, rows, synced
 from reader.annotations.errors import (
     DamagedError,
     NewerDatabaseError,
@@ -32,6 +32,7 @@ from reader.annotations.errors import (
     write_error,
 )
 from reader.annotations.importing import ImportCount, merge_imported
+from reader.annotations.library_rows import LibraryRow
 from reader.annotations.model import (
     Annotation,
     Colour,
@@ -45,11 +46,13 @@ from reader.annotations.rows import StoredRow
 from reader.annotations.schema import CURRENT_VERSION
 from reader.annotations.synced import Content, SyncedState
 from reader.annotations.transaction import write_transaction
+from reader.document.metadata import Details
 
 __all__ = [
     "AnnotationStore",
     "DocumentRecord",
     "ImportCount",
+    "LibraryRow",
     "NewerDatabaseError",
     "StoreError",
     "StoreReadOnlyError",
@@ -124,6 +127,7 @@ class AnnotationStore:
         title: str,
         path: Path | None,
         *,
+        details: Details | None = None,
         exists: Callable[[Path], bool] = os.path.lexists,
     ) -> DocumentRecord:
         """The store's document for the file at `path` whose text is `fingerprint`.
@@ -137,15 +141,74 @@ class AnnotationStore:
         - A new path whose text is also in a file that is still there (a copy): a new document
           that starts with copies of the original's annotations, and from then on each keeps
           its own: a copy edited apart never takes the original's.
-        Writes (one transaction) only when something is news; a read-only store answers without
-        writing. `exists` is how "still there" is checked (tests pass their own).
+        A file opened joins the library, if it was not in it, with its `details`, and is the
+        one read last. Writes (one transaction) only when something is news; a read-only store
+        answers without writing. `exists` is how "still there" is checked (tests pass their
+        own).
         """
         with self._reading() as conn:
-            known, current = documents.look_up(conn, fingerprint, title, path, exists)
+            known, current = documents.look_up(conn, fingerprint, title, path, exists, details)
         if current or self.read_only:
             return known
         with self._writing() as conn:
-            return documents.record(conn, fingerprint, title, path, exists)
+            return documents.record(conn, fingerprint, title, path, exists, details)
+
+    # --- the library -----------------------------------------------------------------------
+
+    def catalogue(
+        self, files: Sequence[tuple[str, str, Path, Details]]
+    ) -> list[tuple[DocumentRecord, bool]]:
+        """Add files (fingerprint, title, path, details) to the library in one transaction;
+        each one's document, and whether it was in the library already. A file is the
+        document `open_document` would find for it (the same identity rules), but adding is
+        not reading: when it was read last stays as it was."""
+        with self._writing() as conn:
+            added: list[tuple[DocumentRecord, bool]] = []
+            for fingerprint, title, path, details in files:
+                known, _ = documents.look_up(conn, fingerprint, title, path, os.path.lexists)
+                was_in = library_rows.find(conn, known.id) is not None
+                record = documents.record(
+                    conn, fingerprint, title, path, os.path.lexists, details, reading=False
+                )
+                added.append((record, was_in))
+            return added
+
+    def library(self) -> list[LibraryRow]:
+        """Every document in the library, the one read most recently first."""
+        with self._reading() as conn:
+            return library_rows.in_library(conn)
+
+    def library_row(self, document_id: str) -> LibraryRow | None:
+        """A document of the library, or None when it is not in the library."""
+        with self._reading() as conn:
+            return library_rows.find(conn, document_id)
+
+    def remove_from_library(self, document_id: str) -> bool:
+        """Take a document out of the library (its file and annotations stay); False when it
+        was not in the library."""
+        with self._writing() as conn:
+            return library_rows.remove(conn, document_id)
+
+    def move_document(self, document_id: str, fingerprint: str, path: Path) -> None:
+        """Record that a document's file is now at `path`, whose text is `fingerprint`.
+
+        Raises `StoreError` when the text is not the document's (the file at `path` is
+        another text) or when another document already is the file at `path`."""
+        with self._writing() as conn:
+            row = library_rows.find(conn, document_id)
+            if row is None:
+                raise StoreError("That document is no longer in the library.")
+            if row.fingerprint != fingerprint:
+                raise StoreError(
+                    f"{path} is not “{row.title}”: its text is different. Choose the file"
+                    " that holds the same text (it may have been renamed or moved)."
+                )
+            holder = library_rows.holder_of(conn, path)
+            if holder is not None and holder != document_id:
+                other = library_rows.find(conn, holder)
+                shown = f"as “{other.title}”" if other is not None else "as another document"
+                raise StoreError(f"{path} is already in the library {shown}.")
+            library_rows.move(conn, document_id, path)
 
     def documents(self) -> list[DocumentRecord]:
         """Every document the store knows, the most recently read first."""

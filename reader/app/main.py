@@ -8,7 +8,17 @@ from collections.abc import Sequence
 
 from reader import __version__
 
-COMMANDS = ("toc", "text", "search", "annotate", "annotations", "export", "import", "sync")
+COMMANDS = (
+    "toc",
+    "text",
+    "search",
+    "annotate",
+    "annotations",
+    "export",
+    "import",
+    "library",
+    "sync",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "                                            export them\n"
         "  import FILE [PATH] [--from FORMAT]        import highlights (Kindle, KOReader,\n"
         "                                            calibre, Foliate, Hypothesis, W3C)\n"
+        "  library [list|add PATH...|remove ID...] [--json]  the library of your documents\n"
         "  sync [--folder DIR] [--status] [--json]   merge annotations with your other machines\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

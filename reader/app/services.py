@@ -22,6 +22,7 @@ from reader.document.model import Document
 
 if TYPE_CHECKING:
     from reader.annotations.store import AnnotationStore
+    from reader.library.catalogue import Library
     from reader.sync.journal import Journal
 
 
@@ -35,6 +36,7 @@ class Services:
         self._store = store
         self._store_messages: list[str] = []
         self._store_error: str | None = None
+        self._library: Library | None = None
 
     @classmethod
     def from_environment(cls) -> Services:
@@ -71,6 +73,15 @@ class Services:
         messages = [self._store_error] if self._store_error else self._store_messages
         return self._store, messages
 
+    def library(self) -> Library:
+        """The user's library, over the annotation store (opened if needed; `StoreError` when
+        it cannot be), with progress from the reading positions in the settings."""
+        if self._library is None:
+            from reader.library.catalogue import Library
+
+            self._library = Library(self.annotation_store(), self.settings.position_of)
+        return self._library
+
     @contextlib.contextmanager
     def sync_journal(self) -> Iterator[Journal]:
         """This machine's sync journal (beside the store, never in the sync folder), open for
@@ -98,3 +109,4 @@ class Services:
         if self._store is not None:
             self._store.close()
             self._store = None
+            self._library = None

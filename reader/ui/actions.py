@@ -233,6 +233,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # -- file
     _spec("open", "&Open…", F, "Ctrl+O", standard=Key.Open, handler="choose_file"),
     _spec("open_bundled", "Open the &Bundled Article", F, handler="open_bundled_article"),
+    _spec("library", "&Library…", F, "Ctrl+L", handler="library_screen.toggle"),
+    _spec("add_files", "Add &Files to Library…", F, handler="library_screen.add_files"),
+    _spec("add_folder", "Add F&older to Library…", F, handler="library_screen.add_folder"),
+    _spec("library_remove", "Remove from Library", F, page_keys=("Del",), note="in the library"),
     _spec("quit", "&Quit", F, "Ctrl+Q", standard=Key.Quit, handler="close"),
     # -- help
     _spec(

@@ -73,9 +73,9 @@ class AnnotationController(QObject):
         self._open_pending()
         return self._session
 
-    @property
-    def store(self) -> AnnotationStore | None:
-        """The annotation store (None when unavailable); asking for it opens it at once."""
+    def open_store(self) -> AnnotationStore | None:
+        """The annotation store, opened now with the pending document's annotations (and so
+        its record in the library); None when unavailable."""
         self._open_pending()
         return self._store
 
@@ -218,7 +218,7 @@ class AnnotationController(QObject):
         """Highlight [start, end) of the open document; None if it could not be saved."""
         session = self.session
         if session is None or start >= end:
-            if self.store is None:
+            if self._store is None:
                 self.failed.emit("Annotations cannot be saved: there is no annotation store.")
             return None
         colour = colour or self.last_colour

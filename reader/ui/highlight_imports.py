@@ -92,7 +92,7 @@ class HighlightImports:
         from reader.annotations.matching import store_candidates
         from reader.ui.import_dialog import ImportHighlightsDialog
 
-        store = self._annotations.store
+        store = self._annotations.open_store()
         if store is None:
             self._message_bar.show_error("Annotations are unavailable; nothing was imported.")
             return
@@ -105,7 +105,7 @@ class HighlightImports:
         dialog, self.dialog = self.dialog, None
         if dialog is None or result != QDialog.DialogCode.Accepted:
             return
-        chosen, store = dialog.choices(), self._annotations.store
+        chosen, store = dialog.choices(), self._annotations.open_store()
         dialog.deleteLater()
         if not chosen or store is None:
             return

@@ -37,6 +37,10 @@ MENU_BAR: tuple[Submenu, ...] = (
             Submenu("Reopen with &Encoding", dynamic="encoding"),
             "open_bundled",
             SEPARATOR,
+            "library",
+            "add_files",
+            "add_folder",
+            SEPARATOR,
             Submenu(
                 "E&xport Annotations",
                 ("export_markdown", "export_w3c", "export_kindle", "export_koreader"),

@@ -1,7 +1,7 @@
 """Which document to open, and telling whoever asked how it went.
 
-At start the reader reopens the last document it showed: the bundled article only on a first
-start, or when that file is gone (and then it says which file). A second `reader PATH` hands
+At start the reader reopens the last document it showed: the bundled article on a first start;
+when that file is gone, the library (and it says which file). A second `reader PATH` hands
 its file to this window and waits for the answer (see `reader.ui.single_instance`), so a file
 the window refuses is reported in the terminal too, not only in the window.
 """
@@ -32,6 +32,9 @@ class Opening(QObject):
     """A `Document` is ready to be shown."""
     failed = Signal(str)
     """A file could not be opened; the message names it and says why."""
+    lost = Signal()
+    """At start, the document read last could not be reopened (after `failed` said so): the
+    window shows the library instead."""
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +44,6 @@ class Opening(QObject):
         self.loader.failed.connect(self._on_failed)
         self._requested: tuple[Path, Reply] | None = None
         self._restoring: Path | None = None
-        self._notice: str | None = None
 
     def request(
         self, path: str | None, encoding: str | None, reply: Reply | None, showing: bool
@@ -93,19 +95,16 @@ class Opening(QObject):
         self._remember(document)
         self.loaded.emit(document)
         self._answer(None)
-        notice, self._notice = self._notice, None
-        if notice is not None:
-            self.failed.emit(notice)
 
     def _on_failed(self, message: str) -> None:
         gone, self._restoring = self._restoring, None
         if gone is not None:
-            self._notice = (
+            self.failed.emit(
                 f"The document you were reading could not be reopened: "
-                f"{_naming(gone, message)} The bundled article is shown instead; "
-                "choose File › Open to pick another file."
+                f"{_naming(gone, message)} Choose another here, or select it and Locate… "
+                "it if it was moved."
             )
-            self.open_bundled_article()
+            self.lost.emit()
             return
         self.failed.emit(message)
         if self._requested is not None:

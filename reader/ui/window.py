@@ -26,6 +26,7 @@ from reader.ui.book_links import BookLinks
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.highlight_imports import HighlightImports
+from reader.ui.library_screen import LibraryScreen
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar, above
 from reader.ui.navigation import Navigation, focus_page_unless_typing
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.opening.loaded.connect(self._on_loaded)
         self.opening.failed.connect(self._on_failed)
         self.notebook = NotebookLink(self)
+        self.library_screen = LibraryScreen(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
@@ -213,8 +215,7 @@ class MainWindow(QMainWindow):
         self.persistence.save()
         if document.metadata.notes:
             self.message_bar.show_info(" ".join(document.metadata.notes))
-        # Search preparation (folding, opening or building the index) waits until the page
-        # has painted and Qt has laid out the first screens, so it never delays them.
+        # Search preparation (folding the text) waits until the first screens are laid out.
         self._search_prepare_timer.start()
 
     def _on_failed(self, message: str) -> None:

@@ -22,10 +22,10 @@ def test_the_store_opens_after_the_page_and_a_highlight_is_painted(
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     window = make_window()
-    assert window.annotations.store is None  # nothing opened before the first page
+    assert window.annotations.open_store() is None  # nothing to open before a document
     with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
         window.open_request(None)  # a first start: the bundled article
-    assert window.annotations.store is not None
+    assert window.annotations.open_store() is not None
     text = window.current_document().text  # type: ignore[union-attr]
     start = text.index(PASSAGE)
     made = window.annotations.highlight(start, start + len(PASSAGE), Colour.GREEN)

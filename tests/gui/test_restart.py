@@ -73,7 +73,7 @@ def test_a_last_document_that_was_the_bundled_article_reopens_it(
 
 
 @pytest.mark.parametrize("how", ["deleted", "replaced by a folder"])
-def test_a_last_document_that_is_gone_gives_the_bundled_article_and_names_the_file(
+def test_a_last_document_that_is_gone_starts_in_the_library_and_names_the_file(
     qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, how: str
 ) -> None:
     book = write_book(tmp_path, "讀到一半.txt")
@@ -84,11 +84,14 @@ def test_a_last_document_that_is_gone_gives_the_bundled_article_and_names_the_fi
     if how == "replaced by a folder":
         book.mkdir()  # unreadable as a text, whoever runs the test
 
-    again = start(qtbot, make_window)
-    assert again.current_path() == bundled_article_path()
+    again = make_window()
+    again.open_request(None)
+    qtbot.waitUntil(lambda: again.library_screen.showing, timeout=HANG_TIMEOUT_MS)
+    assert again.current_document() is None
     message = again.message_bar.text
-    assert str(book) in message, message
-    assert "bundled article" in message
+    assert str(book) in message and "Locate" in message, message
+    [entry] = again.library_screen.view.model._entries
+    assert entry.missing and entry.path == book
 
 
 def test_an_explicit_path_opens_that_path_not_the_last_document(
