@@ -1,9 +1,8 @@
 """Which document a book named in an import file is: by fingerprint, identifier, title, author.
 
 Matching works on a short list of `Candidate` documents made by one function,
-`store_candidates` (the documents this store knows, with the file they were last read from), so
-that a library catalogue with authors and identifiers can take its place without touching the
-matcher. Names are compared folded (Traditional/Simplified, width, case: ``紅樓夢`` is
+`store_candidates`: the library's documents, with their authors and the file they were last read
+from. Names are compared folded (Traditional/Simplified, width, case: ``紅樓夢`` is
 ``红楼梦``) and without punctuation or spaces (``《红楼梦》`` is ``红楼梦``).
 """
 
@@ -34,11 +33,11 @@ class Candidate:
 
 
 def store_candidates(store: AnnotationStore) -> list[Candidate]:
-    """The documents of the store that have a file to read them from, most recent first."""
+    """The library's documents that have a file to read them from, most recent first."""
     return [
-        Candidate(record.id, record.title, record.path, record.fingerprint)
-        for record in store.documents()
-        if record.path is not None
+        Candidate(row.id, row.title, row.path, row.fingerprint, row.author)
+        for row in store.library()
+        if row.path is not None
     ]
 
 

@@ -1,8 +1,8 @@
 """What the library search covers, and how it loads a document: the one place that knows.
 
-Today the library is every document of the annotation store whose file still exists, and the
-notes are all live annotations. When the library catalogue arrives, only `library_contents`
-changes; the index and the searcher take plain values and do not care where they come from.
+The library is every document of the catalogue (`reader.library`) whose file is still there,
+and the notes are the live, placed annotations of those documents; the index and the searcher
+take plain values and do not care where they come from.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ def library_contents(
     if store is None:
         return [], []
     documents = [
-        IndexedDocument(record.id, record.fingerprint, record.title, record.path)
-        for record in store.documents()
-        if record.path is not None and _exists(record.path)
+        IndexedDocument(row.id, row.fingerprint, row.title, row.path)
+        for row in store.library()
+        if row.path is not None and _exists(row.path)
     ]
+    in_library = {document.document_id for document in documents}
     notes = [
         IndexedNote(
             annotation.id,
@@ -41,7 +42,7 @@ def library_contents(
             annotation.end,
         )
         for annotation in store.all_annotations()
-        if not annotation.orphan
+        if not annotation.orphan and annotation.document_id in in_library
     ]
     return documents, notes
 
