@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_annotations import make_annotations
 
+from reader.annotations import synced
 from reader.annotations.model import Colour
 from reader.annotations.store import AnnotationStore
 from reader.document.loader import load_document
@@ -59,7 +60,7 @@ class Machine:
         return time.perf_counter() - started
 
     def shown(self) -> dict[str, tuple[str, str, tuple[str, ...], bool]]:
-        return {c.id: (c.colour, c.note, c.tags, c.deleted) for c in self.store.contents()}
+        return {c.id: (c.colour, c.note, c.tags, c.deleted) for c in synced.contents(self.store)}
 
     def close(self) -> None:
         self.journal.close()

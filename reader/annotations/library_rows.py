@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.annotations import documents
 from reader.annotations.documents import encode_path
+from reader.annotations.errors import StoreError
+from reader.annotations.model import DocumentRecord
+from reader.document.metadata import Details
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,42 @@ def holder_of(conn: sqlite3.Connection, path: Path) -> str | None:
     """The id of the document whose file is at `path` (symlinks resolved), if any."""
     row = conn.execute("SELECT id FROM documents WHERE path = ?", (encode_path(path),)).fetchone()
     return None if row is None else str(row[0])
+
+
+def catalogue(
+    conn: sqlite3.Connection, files: Sequence[tuple[str, str, Path, Details]]
+) -> list[tuple[DocumentRecord, bool]]:
+    """Add files (fingerprint, title, path, details) to the library, inside the caller's
+    transaction; each one's document, and whether it was in the library already (adding is
+    not reading: when it was read last stays as it was)."""
+    added: list[tuple[DocumentRecord, bool]] = []
+    for fingerprint, title, path, details in files:
+        known, _ = documents.look_up(conn, fingerprint, title, path, os.path.lexists)
+        was_in = find(conn, known.id) is not None
+        record = documents.record(
+            conn, fingerprint, title, path, os.path.lexists, details, reading=False
+        )
+        added.append((record, was_in))
+    return added
+
+
+def move_checked(conn: sqlite3.Connection, document_id: str, fingerprint: str, path: Path) -> None:
+    """Record that a document's file is now at `path` (text `fingerprint`), refusing with
+    `StoreError` another text, or a file that already is another document."""
+    row = find(conn, document_id)
+    if row is None:
+        raise StoreError("That document is no longer in the library.")
+    if row.fingerprint != fingerprint:
+        raise StoreError(
+            f"{path} is not “{row.title}”: its text is different. Choose the file"
+            " that holds the same text (it may have been renamed or moved)."
+        )
+    holder = holder_of(conn, path)
+    if holder is not None and holder != document_id:
+        other = find(conn, holder)
+        shown = f"as “{other.title}”" if other is not None else "as another document"
+        raise StoreError(f"{path} is already in the library {shown}.")
+    move(conn, document_id, path)
 
 
 def move(conn: sqlite3.Connection, document_id: str, path: Path) -> None:

@@ -17,12 +17,12 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from reader.annotations import documents, library_rows, opening, recovery, rows, synced
+from reader.annotations import documents, library_rows, opening, recovery, rows
 from reader.annotations.errors import (
     DamagedError,
     NewerDatabaseError,
@@ -42,9 +42,7 @@ from reader.annotations.model import (
     normalise_tags,
 )
 from reader.annotations.model import now as current_time
-from reader.annotations.rows import StoredRow
 from reader.annotations.schema import CURRENT_VERSION
-from reader.annotations.synced import Content, SyncedState
 from reader.annotations.transaction import write_transaction
 from reader.document.metadata import Details
 
@@ -163,15 +161,7 @@ class AnnotationStore:
         document `open_document` would find for it (the same identity rules), but adding is
         not reading: when it was read last stays as it was."""
         with self._writing() as conn:
-            added: list[tuple[DocumentRecord, bool]] = []
-            for fingerprint, title, path, details in files:
-                known, _ = documents.look_up(conn, fingerprint, title, path, os.path.lexists)
-                was_in = library_rows.find(conn, known.id) is not None
-                record = documents.record(
-                    conn, fingerprint, title, path, os.path.lexists, details, reading=False
-                )
-                added.append((record, was_in))
-            return added
+            return library_rows.catalogue(conn, files)
 
     def library(self) -> list[LibraryRow]:
         """Every document in the library, the one read most recently first."""
@@ -195,20 +185,7 @@ class AnnotationStore:
         Raises `StoreError` when the text is not the document's (the file at `path` is
         another text) or when another document already is the file at `path`."""
         with self._writing() as conn:
-            row = library_rows.find(conn, document_id)
-            if row is None:
-                raise StoreError("That document is no longer in the library.")
-            if row.fingerprint != fingerprint:
-                raise StoreError(
-                    f"{path} is not “{row.title}”: its text is different. Choose the file"
-                    " that holds the same text (it may have been renamed or moved)."
-                )
-            holder = library_rows.holder_of(conn, path)
-            if holder is not None and holder != document_id:
-                other = library_rows.find(conn, holder)
-                shown = f"as “{other.title}”" if other is not None else "as another document"
-                raise StoreError(f"{path} is already in the library {shown}.")
-            library_rows.move(conn, document_id, path)
+            library_rows.move_checked(conn, document_id, fingerprint, path)
 
     def documents(self) -> list[DocumentRecord]:
         """Every document the store knows, the most recently read first."""
@@ -238,8 +215,14 @@ class AnnotationStore:
         return self._select(f"{rows.SELECT} {where}", (document_id,))
 
     def reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """The connection, held for reads that span documents (`notebook`); never write on it."""
+        """The connection, held for reads that span documents (`notebook`, `synced`); never
+        write on it."""
         return self._reading()
+
+    def writing(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One write transaction on the connection, for the modules that keep their own rows'
+        logic beside the store (`synced`): all of it commits, or none."""
+        return self._writing()
 
     def changed_elsewhere(self) -> bool:
         """Whether another connection committed since the last call (cheap enough to poll)."""
@@ -348,22 +331,6 @@ class AnnotationStore:
         incoming = [rows.prepared(a) for a in annotations]
         with self._writing() as conn:
             return merge_imported(conn, incoming)
-
-    def contents(self) -> list[Content]:
-        """What a user sees of every annotation, the trash included (what sync compares)."""
-        with self._reading() as conn:
-            return synced.contents(conn)
-
-    def rows(self, ids: Iterable[str]) -> list[StoredRow]:
-        """The annotations with these ids, with their place in the trash."""
-        with self._reading() as conn:
-            return synced.rows_with_ids(conn, ids)
-
-    def apply_synced(self, states: Sequence[SyncedState]) -> list[str]:
-        """Set annotations to what merging every machine's changes gave, in one transaction;
-        the ids written (a row the user changed meanwhile is left for the next sync)."""
-        with self._writing() as conn:
-            return synced.apply(conn, states)
 
     # --- internals -------------------------------------------------------------------------
 

@@ -13,11 +13,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.annotations import documents, rows
 from reader.annotations.model import Annotation
 from reader.annotations.rows import StoredRow
+
+if TYPE_CHECKING:
+    from reader.annotations.store import AnnotationStore
 
 
 @dataclass(frozen=True)
@@ -45,19 +48,21 @@ class Content(NamedTuple):
     deleted: bool
 
 
-def contents(conn: sqlite3.Connection) -> list[Content]:
+def contents(store: AnnotationStore) -> list[Content]:
     """What a user sees of every annotation, the trash included (a quick read: no selectors)."""
-    found = conn.execute("SELECT id, revision, colour, note, tags, deleted FROM annotations")
-    return [
-        Content(key, revision, colour, note, tuple(json.loads(tags)), bool(deleted))
-        for key, revision, colour, note, tags, deleted in found
-    ]
+    with store.reading() as conn:
+        found = conn.execute("SELECT id, revision, colour, note, tags, deleted FROM annotations")
+        return [
+            Content(key, revision, colour, note, tuple(json.loads(tags)), bool(deleted))
+            for key, revision, colour, note, tags, deleted in found
+        ]
 
 
-def rows_with_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> list[StoredRow]:
-    """The rows of these annotations (those that exist)."""
-    found = (rows.fetch(conn, key) for key in ids)
-    return [row for row in found if row is not None]
+def rows_with_ids(store: AnnotationStore, ids: Iterable[str]) -> list[StoredRow]:
+    """The rows of these annotations (those that exist), with their place in the trash."""
+    with store.reading() as conn:
+        found = (rows.fetch(conn, key) for key in ids)
+        return [row for row in found if row is not None]
 
 
 def same_content(row: StoredRow, annotation: Annotation, deleted: bool) -> bool:
@@ -67,9 +72,14 @@ def same_content(row: StoredRow, annotation: Annotation, deleted: bool) -> bool:
     return shown == (annotation.colour, annotation.note, annotation.tags, deleted)
 
 
-def apply(conn: sqlite3.Connection, states: Sequence[SyncedState]) -> list[str]:
-    """Set rows to their merged states (inside the caller's write transaction); the ids of
-    the rows written."""
+def apply(store: AnnotationStore, states: Sequence[SyncedState]) -> list[str]:
+    """Set annotations to what merging every machine's changes gave, in one transaction; the
+    ids written (a row the user changed meanwhile is left for the next sync)."""
+    with store.writing() as conn:
+        return _apply(conn, states)
+
+
+def _apply(conn: sqlite3.Connection, states: Sequence[SyncedState]) -> list[str]:
     revision: int | None = None
     written: list[str] = []
     for state in states:

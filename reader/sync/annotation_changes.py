@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from reader.annotations import synced
 from reader.annotations.errors import ImportFormatError
 from reader.annotations.exchange.w3c_export import w3c_annotation
 from reader.annotations.exchange.w3c_import import annotation_from_w3c
@@ -40,10 +41,10 @@ def record_local_edits(store: AnnotationStore, journal: Journal, now_ms: int) ->
     """Turn every annotation that differs from what the last merge left into a change of this
     machine; how many."""
     shown = journal.shown(KIND)
-    edited = [c.id for c in store.contents() if shown.get(c.id) != _digest(c)]
+    edited = [c.id for c in synced.contents(store) if shown.get(c.id) != _digest(c)]
     if edited:
         with journal.recording() as maker:
-            for row in store.rows(edited):
+            for row in synced.rows_with_ids(store, edited):
                 body = w3c_annotation(row.annotation)
                 digest = _content_digest(row.annotation, row.deleted)
                 maker.make(
@@ -62,7 +63,7 @@ def apply_merged(
     if not subjects:
         return incoming
     merged = merge(journal.changes_of(subjects, read))
-    local = {content.id: content for content in store.contents()}
+    local = {content.id: content for content in synced.contents(store)}
     states: list[SyncedState] = []
     digests: dict[str, str] = {}
     for (_, key), thing in sorted(merged.items()):
@@ -80,7 +81,7 @@ def apply_merged(
         states.append(SyncedState(annotation, deleted, read_at))
         digests[key] = _content_digest(annotation, deleted)
         incoming.notices += _overruled(thing, annotation)
-    incoming.written = len(store.apply_synced(states))
+    incoming.written = len(synced.apply(store, states))
     journal.set_shown(KIND, digests)
     return incoming
 

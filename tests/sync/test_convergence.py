@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reader.annotations import synced
 from reader.annotations.model import Annotation, TextPosition, TextQuote
 from reader.annotations.store import AnnotationStore
 from reader.sync.annotation_changes import history
@@ -62,7 +63,7 @@ class Replica:
             (target / path.name).write_bytes(content)
 
     def shown(self) -> dict[str, tuple[str, tuple[str, ...], bool]]:
-        return {c.id: (c.note, c.tags, c.deleted) for c in self.store.contents()}
+        return {c.id: (c.note, c.tags, c.deleted) for c in synced.contents(self.store)}
 
 
 operations = st.lists(

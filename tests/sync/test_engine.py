@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.annotations import synced
 from reader.annotations.model import Annotation, Colour, TextPosition, TextQuote
 from reader.annotations.store import AnnotationStore
 from reader.sync.annotation_changes import history
@@ -46,7 +47,7 @@ class Machine:
 
     def shown(self) -> dict[str, tuple[str, str, tuple[str, ...], bool]]:
         """Everything a user can see of the annotations, by id."""
-        return {c.id: (c.colour, c.note, c.tags, c.deleted) for c in self.store.contents()}
+        return {c.id: (c.colour, c.note, c.tags, c.deleted) for c in synced.contents(self.store)}
 
 
 @pytest.fixture
