@@ -38,7 +38,7 @@ def test_a_note_made_on_one_machine_is_listed_on_the_other(tmp_path: Path, folde
     assert status == EXIT_OK, err
     status, out, err = reader(desk, "sync", "--folder", str(folder))
     assert (status, err) == (EXIT_OK, "")
-    assert "sent 1 changes" in out
+    assert "sent 2 changes" in out  # the note, and the article's place in the library
     status, out, err = reader(laptop, "sync", "--folder", str(folder), "--json")
     assert status == EXIT_OK, err
     assert json.loads(out)["received"] == 1
@@ -74,7 +74,7 @@ def test_a_folder_gone_since_keeps_the_notes_here_and_says_so(tmp_path: Path, fo
     assert not folder.exists()  # never created on the local disk
     (tmp_path / "unmounted").rename(folder)
     status, out, _ = reader(desk, "sync")
-    assert status == EXIT_OK and "sent 1 changes" in out
+    assert status == EXIT_OK and "sent 2 changes" in out  # the note and the article, kept here
 
 
 def test_status_lists_each_machine_and_when_it_last_wrote(tmp_path: Path, folder: Path) -> None:

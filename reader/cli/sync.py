@@ -53,6 +53,7 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
                 "folder": str(folder),
                 "sent": report.sent,
                 "received": report.received,
+                "library": report.shelved,
                 "notices": report.notices,
                 "problems": report.problems,
             },
@@ -60,8 +61,8 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
         )
     else:
         print(
-            f"Synced with {printable(str(folder))}: sent {report.sent} changes, "
-            f"{report.received} annotations changed here.",
+            f"Synced with {printable(str(folder))}: sent {report.sent} changes; "
+            f"{report.received} annotations and {report.shelved} library entries changed here.",
             file=streams.out,
         )
         for notice in report.notices:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from reader.annotations.store import AnnotationStore
-from reader.sync import annotation_changes
+from reader.sync import annotation_changes, library_changes
 from reader.sync.folder import MachineStatus, SyncFolder, SyncFolderError
 from reader.sync.journal import Journal
 
@@ -25,6 +25,8 @@ class SyncReport:
     """Changes of this machine written to the folder."""
     received: int = 0
     """Annotations here changed by other machines' changes."""
+    shelved: int = 0
+    """Texts put in the library here, or taken out, by other machines' changes."""
     notices: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -33,7 +35,9 @@ def synchronise(store: AnnotationStore, journal: Journal, folder: SyncFolder) ->
     """Run one round of sync between the store and the folder."""
     report = SyncReport()
     now = datetime.now(UTC)
-    annotation_changes.record_local_edits(store, journal, int(now.timestamp() * 1000))
+    now_ms = int(now.timestamp() * 1000)
+    annotation_changes.record_local_edits(store, journal, now_ms)
+    library_changes.record_local_edits(store, journal, now_ms)
     report.sent = _send(journal, folder, report)
     reading = folder.read()
     report.problems += reading.problems
@@ -43,6 +47,9 @@ def synchronise(store: AnnotationStore, journal: Journal, folder: SyncFolder) ->
     report.received = incoming.written
     report.notices += incoming.notices
     report.problems += incoming.problems
+    texts = {key for kind, key in fresh if kind == library_changes.KIND}
+    report.shelved, problems = library_changes.apply_merged(store, journal, texts, reading.changes)
+    report.problems += problems
     _tell_the_others(journal, folder, now, report)
     return report
 
