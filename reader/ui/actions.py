@@ -131,6 +131,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         handler="search.previous_hit",
     ),
     _spec("clear_search", "C&lear Search", S, "Esc", handler="escape"),
+    _spec(
+        "search_all",
+        "Search &Everything…",
+        S,
+        "Ctrl+Shift+F",
+        handler="library_search.show",
+        title="Search Every Document and Note",
+    ),
     _spec("next_hit_in_box", "Next Match", S, page_keys=("Enter",), note="in the search box"),
     _spec(
         "previous_hit_in_box",

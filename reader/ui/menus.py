@@ -61,6 +61,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "find_next",
             "find_previous",
             "clear_search",
+            "search_all",
         ),
     ),
     Submenu(

@@ -26,6 +26,7 @@ from reader.ui.book_links import BookLinks
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
 from reader.ui.highlight_imports import HighlightImports
+from reader.ui.library_search_link import LibrarySearchLink
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar, above
 from reader.ui.navigation import Navigation, focus_page_unless_typing
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.opening.loaded.connect(self._on_loaded)
         self.opening.failed.connect(self._on_failed)
         self.notebook = NotebookLink(self)
+        self.library_search = LibrarySearchLink(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
