@@ -131,6 +131,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         handler="search.previous_hit",
     ),
     _spec("clear_search", "C&lear Search", S, "Esc", handler="escape"),
+    _spec(
+        "search_all",
+        "Search &Everything…",
+        S,
+        "Ctrl+Shift+F",
+        handler="library_search.show",
+        title="Search Every Document and Note",
+    ),
     _spec("next_hit_in_box", "Next Match", S, page_keys=("Enter",), note="in the search box"),
     _spec(
         "previous_hit_in_box",
@@ -245,9 +253,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         Group.HELP,
         "Ctrl+/",
         standard=Key.HelpContents,
-        handler="show_shortcuts",
+        handler="help.shortcuts",
     ),
-    _spec("about", "&About Reader", Group.HELP, handler="show_about"),
+    _spec("about", "&About Reader", Group.HELP, handler="help.about"),
 )
 
 BY_ID = {spec.id: spec for spec in ACTIONS}

@@ -159,3 +159,18 @@ class AboutDialog(QDialog):
         label.setWordWrap(False)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
+
+
+class HelpMenu:
+    """The Help menu's commands for one window."""
+
+    def __init__(self, paths: AppPaths, parent: QWidget) -> None:
+        self._paths, self._parent = paths, parent
+
+    def shortcuts(self) -> None:
+        """Help › Keyboard Shortcuts."""
+        ShortcutsDialog(parent=self._parent).exec()
+
+    def about(self) -> None:
+        """Help › About Reader."""
+        AboutDialog(self._paths, self._parent).exec()

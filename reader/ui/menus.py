@@ -65,6 +65,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "find_next",
             "find_previous",
             "clear_search",
+            "search_all",
         ),
     ),
     Submenu(

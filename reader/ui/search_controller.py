@@ -104,6 +104,15 @@ class SearchController(QObject):
         if number < len(self._hits):
             self._go_to(number)
 
+    def go_to_hit_at(self, offset: int) -> bool:
+        """Go to the first hit at or after canonical `offset` (the last hit when none is);
+        False when there are no hits."""
+        if not self._hits:
+            return False
+        number = bisect_left([hit.start for hit in self._hits], offset)
+        self._go_to(min(number, len(self._hits) - 1))
+        return True
+
     def clear(self) -> None:
         """Forget the search and its marks."""
         self.panel.clear()

@@ -150,6 +150,12 @@ class SearchPanel(QWidget):
         self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.query_edit.selectAll()
 
+    def search_for(self, text: str) -> None:
+        """Search for `text` as if it had been typed (Search Everything opens its hits so)."""
+        self._debounce.stop()
+        self.query_edit.setText(text)
+        self._emit_query()
+
     def show_result(self, result: SearchResult) -> None:
         """Show what a query found; the controller then says which hit is current."""
         self.model.set_result(result)

@@ -24,9 +24,10 @@ from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
 from reader.ui.book_links import BookLinks
 from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
-from reader.ui.help_dialogs import AboutDialog, ShortcutsDialog
+from reader.ui.help_dialogs import HelpMenu
 from reader.ui.highlight_imports import HighlightImports
 from reader.ui.library_screen import LibraryScreen
+from reader.ui.library_search_link import LibrarySearchLink
 from reader.ui.menus import WindowActions, build_menu_bar
 from reader.ui.message_bar import MessageBar, above
 from reader.ui.navigation import Navigation, focus_page_unless_typing
@@ -78,8 +79,9 @@ class MainWindow(QMainWindow):
         self.opening.loading.connect(self.status_line.loading)
         self.opening.loaded.connect(self._on_loaded)
         self.opening.failed.connect(self._on_failed)
-        self.notebook = NotebookLink(self)
+        self.notebook, self.help = NotebookLink(self), HelpMenu(self.paths, self)
         self.library_screen = LibraryScreen(self)
+        self.library_search = LibrarySearchLink(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
@@ -253,14 +255,6 @@ class MainWindow(QMainWindow):
         """Esc steps back through the search (`SearchController.step_back`), then full screen."""
         if not self.search.step_back() and self.isFullScreen():
             self.showNormal()
-
-    def show_shortcuts(self) -> None:
-        """Help › Keyboard Shortcuts."""
-        ShortcutsDialog(parent=self).exec()
-
-    def show_about(self) -> None:
-        """Help › About Reader."""
-        AboutDialog(self.paths, self).exec()
 
     def _reattach_to_selection(self, annotation_id: str) -> None:
         selected = self.gestures.selection()

@@ -1,0 +1,196 @@
+"""Keeping the library index current from the window: builds in a child process, notes synced
+on a worker thread.
+
+A build (`library_build.start_update`) brings in only what changed, so it is asked for freely:
+after each document's first page is painted (the document has just joined the library) and when
+Search Everything opens. Whoosh's writer holds the interpreter lock for long stretches, so the
+build runs in a child process and reports through a pipe that a timer reads; the window never
+waits for it, and a build stopped by a quit resumes next time (each document is one commit).
+
+A committed annotation change is written to the index on a worker thread a moment later (one
+small commit of the notes that changed). While a build runs, the sync waits for it: the build
+holds the index's lock, and its notes are from when it started.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from reader.ui.workers import run_in_background
+
+if TYPE_CHECKING:  # Whoosh and multiprocessing load after the first page, with the first build
+    from multiprocessing.context import SpawnProcess
+
+    from reader.annotations.store import AnnotationStore
+    from reader.search.library_build import ChildMessages
+    from reader.search.library_model import IndexedDocument, IndexedNote
+
+POLL_MS = 100
+NOTE_SYNC_DELAY_MS = 300
+"""Edits in a burst (typing a note) are written to the index once, this long after the last."""
+StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
+
+
+class _Signals(QObject):
+    contents = Signal(object)
+    synced = Signal(int, str)
+
+
+class LibraryIndexer(QObject):
+    """Starts and watches library builds, and syncs edited notes into the index."""
+
+    progress = Signal(float)
+    """The running build's fraction done (0 to 1)."""
+    finished = Signal(str)
+    """A build ended well; the files it could not read, one per line (usually nothing)."""
+    failed = Signal(str)
+    """A build or a note sync could not write the index; why, for the user."""
+    notes_synced = Signal(int)
+    """Notes written to (or removed from) the index by a sync."""
+
+    def __init__(self, cache_dir: Path, open_store: StoreOpener, parent: QObject) -> None:
+        super().__init__(parent)
+        self._cache_dir, self._open_store = cache_dir, open_store
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one sync at a time, in order
+        self._signals = _Signals(self)
+        self._signals.contents.connect(self._spawn)
+        self._signals.synced.connect(self._on_synced)
+        self._child: SpawnProcess | None = None
+        self._messages: ChildMessages | None = None
+        self._reading = False  # the library's contents are being read for a build
+        self._again = False  # asked for while a build ran: run once more after it
+        self._notes_waiting = False  # notes changed while a build ran
+        self.fraction = 0.0
+        self.ready = False
+        """Whether the last build ended well (the index holds the library as it was then)."""
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._read_messages)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SYNC_DELAY_MS)
+        self._note_timer.timeout.connect(self._sync_notes)
+
+    @property
+    def building(self) -> bool:
+        """Whether a build is under way (or about to start)."""
+        return self._reading or self._child is not None
+
+    def update(self) -> None:
+        """Bring the index up to date in a child process (again after the running build)."""
+        if self.building:
+            self._again = True
+            return
+        store, _messages = self._open_store()  # on this thread: the store is opened once
+        if store is None:
+            return
+        self._reading, self.fraction, signals = True, 0.0, self._signals
+
+        def read() -> None:
+            from reader.app.library_search import library_contents
+
+            try:
+                signals.contents.emit(library_contents(store))
+            except Exception as error:  # a store that cannot be read: say so
+                signals.contents.emit(error)
+
+        run_in_background(read, self._pool)
+
+    def notes_changed(self) -> None:
+        """An annotation change was committed: write it to the index shortly."""
+        self._note_timer.start()
+
+    def shutdown(self) -> None:
+        """The window is going: stop a running build (what it committed stays, and the next
+        build resumes from there; the child cancels its half-written commit) and let a sync
+        under way finish."""
+        self._poll.stop()
+        self._note_timer.stop()
+        if self._messages is not None:
+            self._messages.close()
+        if self._child is not None:
+            self._child.terminate()
+        self._child, self._messages = None, None
+        self._pool.waitForDone(5_000)
+
+    def _spawn(self, contents: object) -> None:
+        from reader.app.library_search import load_indexed
+        from reader.search.library_build import start_update
+
+        self._reading = False
+        if isinstance(contents, Exception):
+            self.failed.emit(f"The library cannot be read: {contents}")
+            return
+        documents, notes = cast("tuple[list[IndexedDocument], list[IndexedNote]]", contents)
+        self._child, self._messages = start_update(self._cache_dir, documents, notes, load_indexed)
+        self._poll.start()
+
+    def _read_messages(self) -> None:
+        messages, child = self._messages, self._child
+        assert messages is not None and child is not None
+        while True:
+            try:
+                kind, value = messages.get_nowait()
+            except queue.Empty:
+                if not child.is_alive():  # killed, or crashed without a word
+                    self._ended(failure="The library index build stopped unexpectedly.")
+                return
+            if kind == "progress":
+                self.fraction = float(value)
+                self.progress.emit(self.fraction)
+            elif kind == "done":
+                return self._ended(problems=str(value))
+            else:
+                return self._ended(failure=str(value))
+
+    def _ended(self, problems: str = "", failure: str = "") -> None:
+        self._poll.stop()
+        if self._messages is not None:
+            self._messages.close()
+        if self._child is not None:
+            self._child.join(1)
+        self._child, self._messages = None, None
+        self.ready = not failure
+        if failure:
+            self.failed.emit(failure)
+        else:
+            self.finished.emit(problems)
+        if self._again:
+            self._again = False
+            self.update()
+        elif self._notes_waiting:
+            self._sync_notes()
+
+    def _sync_notes(self) -> None:
+        if self.building:
+            self._notes_waiting = True
+            return
+        self._notes_waiting = False
+        store, _messages = self._open_store()
+        if store is None:
+            return
+        cache_dir, signals = self._cache_dir, self._signals
+
+        def sync() -> None:
+            from reader.app.library_search import library_contents
+            from reader.search.library_index import LibraryIndexError
+            from reader.search.library_notes import sync_index_notes
+
+            try:
+                signals.synced.emit(sync_index_notes(cache_dir, library_contents(store)[1]), "")
+            except LibraryIndexError as error:
+                signals.synced.emit(0, str(error))
+            except Exception as error:  # the store could not be read
+                signals.synced.emit(0, f"The notes could not be indexed: {error}")
+
+        run_in_background(sync, self._pool)
+
+    def _on_synced(self, count: int, failure: str) -> None:
+        self.ready = not failure
+        if failure:
+            self.failed.emit(failure)
+        else:
+            self.notes_synced.emit(count)
