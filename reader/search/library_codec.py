@@ -67,11 +67,14 @@ class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
 
 class _PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
     def finish_postings(self) -> W3TermInfo:
-        """Whoosh's own, calling the term info's method by its real name."""
+        """Whoosh's own, calling the term info's method by its real name, with an empty value
+        per posting when the format has none: Whoosh's reader of inlined postings would give
+        ``''`` instead, which merging segments rejects (it wants bytes)."""
         terminfo: W3TermInfo = self._terminfo  # type: ignore[has-type]
         if not self.written() and len(self) < self._inlinelimit:
             terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
+            values = self._values or [b""] * len(self._ids)
+            terminfo.set_inlined(self._ids, self._weights, values)
             self._terminfo = None
             return terminfo
         return super().finish_postings()

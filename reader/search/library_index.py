@@ -27,16 +27,17 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
+from whoosh.codec.base import Segment
 from whoosh.query import Query
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
+from whoosh.writing import IndexWriter, SegmentWriter
 
 from reader.search.library_analysis import LIBRARY_ANALYSIS_VERSION, GramField
 from reader.search.library_codec import LibraryCodec
@@ -201,7 +202,7 @@ class LibraryIndex:
     def merge_segments(self) -> None:
         """Merge the segments that document-by-document commits left, when there are many."""
         if len(self._index._segments()) >= MERGE_AT_SEGMENTS:
-            with self._writing(merge=True):
+            with self._writing(merge=_merge_small_segments):
                 pass
 
     def sync_notes(self, notes: Iterable[IndexedNote]) -> int:
@@ -293,11 +294,11 @@ class LibraryIndex:
 
     @contextlib.contextmanager
     def _writing(
-        self, *, merge: bool = False
+        self, *, merge: MergePolicy | None = None
     ) -> Iterator[tuple[IndexWriter, dict[str, dict[str, object]]]]:
         """A Whoosh writer and the manifest to update, under the directory's lock; the
-        commit (merging segments only with `merge`) and then the manifest are written when the
-        block ends without an error."""
+        commit (merging segments only with a `merge` policy) and then the manifest are written
+        when the block ends without an error."""
         try:
             with _exclusive(self.directory):
                 manifest = _read_manifest(self.directory)
@@ -307,10 +308,36 @@ class LibraryIndex:
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit(merge=merge)
+                if merge is None:
+                    writer.commit(merge=False)
+                else:
+                    writer.commit(mergetype=merge)
                 _write_manifest(self.directory, manifest)
         except OSError as error:
             raise LibraryIndexError(cannot_write(self.directory, error)) from None
+
+
+MergePolicy = Callable[[SegmentWriter, list[Segment]], list[Segment]]
+
+
+def _merge_small_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+    """Whoosh's merge policy hook: merge the smallest segments into one, from the smallest up
+    while each is at most twice all the smaller ones together, and keep the larger ones. A
+    document's chunks are then rewritten a logarithmic number of times over the library's life
+    (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes, and leaves most
+    segments of chunk-sized documents unmerged)."""
+    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
+    merged = 0
+    for number, segment in enumerate(ordered):
+        if number >= 2 and segment.doc_count_all() > 2 * merged:
+            break
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+        merged += segment.doc_count_all()
+    else:
+        return []
+    return ordered[number:]
 
 
 def cannot_write(where: Path, error: OSError) -> str:

@@ -242,6 +242,21 @@ def test_only_what_changed_is_indexed_again(library: Library, cache: Path) -> No
     index.close()
 
 
+def test_segments_are_merged_once_a_build_has_added_many(library: Library, cache: Path) -> None:
+    for number in range(library_index.MERGE_AT_SEGMENTS):
+        library.put(f"extra{number}", f"第{number}本：宝玉又来了\n\n别的段落{number}")
+    library.update(cache)
+    segments = list(library_index_directory(cache).glob("*.seg"))
+    assert len(segments) < library_index.MERGE_AT_SEGMENTS, "one merge at the end"
+    searcher = LibrarySearcher(cache, library.load)
+    result = library.search(searcher, "宝玉")
+    assert result.from_index and result.note == ""
+    expected: set[tuple[str, int, int]] = set()
+    for key, text in library.texts.items():
+        expected |= expected_hits(key, text, ["宝玉"], [])
+    assert text_hits(result) == expected
+
+
 def test_an_edited_note_is_searchable_after_one_sync(library: Library, cache: Path) -> None:
     library.update(cache)
     index = LibraryIndex.open(cache)
