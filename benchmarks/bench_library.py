@@ -8,20 +8,28 @@ Run from the project root::
 For each scale k the library is k copies of the books (each copy with one character changed, so
 fingerprints differ). It prints: loading all texts; the build (characters/s); the index size
 against the UTF-8 text; 50 fixed queries, top 20 with snippets (p50, p95), beside the in-memory
-scan of every text; adding one more novel to the built library; this process's peak RSS; and
-the projected build time and size for 1,000 books. Figures only, never pass/fail.
+scan of every text; adding one more novel to the built library; and the projected build time
+and size for 1,000 books. Figures only, never pass/fail.
+
+The build and the queries each run in a fresh child process, as in the app (the window builds
+in a child and searches with the index open), so each peak RSS is its own: `build_rss_mb` for
+the build, `search_rss_mb` for a process with the library index open answering the queries.
+The in-memory scan, which holds every text, runs in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from harness import percentile
+from harness import RESULT_PREFIX, emit, percentile
 
 from reader.document.loader import load_document
 from reader.document.model import Document
@@ -105,6 +113,37 @@ def scan_queries(folded: list[FoldedDocument]) -> list[float]:
     return times
 
 
+def child(action: str, cache: Path, listing: Path, runs: int) -> dict[str, float]:
+    """Run `action` ("build", "add" or "search") in a fresh process; its result line."""
+    command = [sys.executable, __file__, "--child", action, str(cache), str(listing), str(runs)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith(RESULT_PREFIX))
+    return dict(json.loads(line[len(RESULT_PREFIX) :]))
+
+
+def run_child(action: str, cache: Path, listing: Path, runs: int) -> None:
+    """The child's side of `child`."""
+    documents = [
+        IndexedDocument(key, fingerprint, title, Path(path))
+        for key, fingerprint, title, path in json.loads(listing.read_text(encoding="utf-8"))
+    ]
+    if action == "search":
+        searcher = LibrarySearcher(cache, load)
+        times = timed_queries(searcher, documents, runs)
+        result = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)}
+    else:
+        start = time.perf_counter()
+        update_index(cache, documents, [], load)
+        result = {"seconds": time.perf_counter() - start}
+    emit({**result, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def write_listing(path: Path, documents: list[IndexedDocument]) -> Path:
+    rows = [[d.document_id, d.fingerprint, d.title, str(d.path)] for d in documents]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def one_scale(scale: int, runs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -114,36 +153,33 @@ def one_scale(scale: int, runs: int) -> dict[str, float]:
         characters = sum(len(text.text) for text in texts)
         utf8 = sum(path.stat().st_size for path in paths)
         cache = root / "cache"
-        start = time.perf_counter()
-        update_index(cache, documents, [], load)
-        build_s = time.perf_counter() - start
+        listing = write_listing(root / "library.json", documents)
+        built = child("build", cache, listing, runs)
         index_bytes = size(library_index_directory(cache))
-        searcher = LibrarySearcher(cache, load)
-        query_times = timed_queries(searcher, documents, runs)
+        searched = child("search", cache, listing, runs)
         folded = [FoldedDocument(text) for text in texts]
         scan_times = scan_queries(folded)
+        del folded, texts
         novel = root / "books" / "added-novel.txt"
         novel.write_text("新" + BOOKS[-1].read_text(encoding="utf-8")[1:], encoding="utf-8")
         added = load_document(novel)
         more = [*documents, IndexedDocument("added", added.fingerprint, added.title, novel)]
-        start = time.perf_counter()
-        update_index(cache, more, [], load)
-        add_s = time.perf_counter() - start
-        searcher.forget_index()
+        add = child("add", cache, write_listing(root / "more.json", more), runs)
     return {
         "books": len(paths),
         "characters": characters,
         "load_s": load_s,
-        "build_s": build_s,
-        "chars_per_s": characters / build_s,
+        "build_s": built["seconds"],
+        "chars_per_s": characters / built["seconds"],
         "size_mb": index_bytes / 1e6,
         "size_ratio": index_bytes / utf8,
-        "query_p50_ms": 1000 * percentile(query_times, 0.5),
-        "query_p95_ms": 1000 * percentile(query_times, 0.95),
+        "query_p50_ms": 1000 * searched["p50"],
+        "query_p95_ms": 1000 * searched["p95"],
         "scan_p50_ms": 1000 * percentile(scan_times, 0.5),
         "scan_p95_ms": 1000 * percentile(scan_times, 0.95),
-        "add_novel_s": add_s,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "add_novel_s": add["seconds"],
+        "build_rss_mb": max(built["rss_mb"], add["rss_mb"]),
+        "search_rss_mb": searched["rss_mb"],
     }
 
 
@@ -151,7 +187,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 3, 10])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", nargs=4, metavar=("ACTION", "CACHE", "LISTING", "RUNS"))
     options = parser.parse_args()
+    if options.child:
+        action, cache, listing, runs = options.child
+        run_child(action, Path(cache), Path(listing), int(runs))
+        return
     rows = [one_scale(scale, options.runs) for scale in options.scale]
     keys = list(rows[0])
     print("scale".ljust(14) + "".join(f"{s}x".rjust(12) for s in options.scale))
@@ -170,6 +211,17 @@ def main() -> None:
         f"build about {thousand / last['chars_per_s'] / 60:.0f} min, index about "
         f"{last['size_mb'] * 1000 / last['books'] / 1000:.1f} GB at this run's rates."
     )
+    if len(rows) > 1:
+        first = rows[0]
+        growth = (last["query_p95_ms"] / first["query_p95_ms"]) / (
+            last["characters"] / first["characters"]
+        )
+        print(
+            f"query p95 grew {last['query_p95_ms'] / first['query_p95_ms']:.1f}x for "
+            f"{last['characters'] / first['characters']:.0f}x the characters "
+            f"({growth:.2f} of linear); at 1,000 books, linearly: about "
+            f"{last['query_p95_ms'] * thousand / last['characters'] / 1000:.1f} s."
+        )
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 Text is folded (Traditional->Simplified, widths, case: `reader.search.folding.fold`) and cut
 into runs of word characters (letters, digits, ideographs); each run gives its single characters
 and its character bigrams as terms. A query term of one character looks up its unigram; a longer
-one asks for all its bigrams in the same paragraph. Positions are not stored: one Whoosh
-document is one paragraph, every candidate is verified by the exact scan anyway, and a paragraph
-that holds all the bigrams of a term but not the term itself is rare, so positions would double
-the index for nothing (measured: see benchmarks/bench_library.py).
+one asks for all its bigrams in the same chunk (`reader.search.library_texts`). Only whether a
+chunk holds a term is stored (Whoosh's `Existence` format): no positions, no frequencies. Every
+candidate is verified by the exact scan, which also counts the hits that rank it, so anything
+more would only make the index bigger and slower to write (measured: a third of the size).
 
 The analyzer objects live here, at a stable import path, because Whoosh pickles the schema
 (with its analyzer) into the index. `LIBRARY_ANALYSIS_VERSION` is part of the index directory's
@@ -19,15 +19,14 @@ import operator
 from collections import Counter
 from collections.abc import Iterator
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 from whoosh.query import And, Query, Term
-from whoosh.system import pack_uint
 
 from reader.search.folding import fold
 from reader.search.query import ParsedQuery
 
-LIBRARY_ANALYSIS_VERSION = 1
+LIBRARY_ANALYSIS_VERSION = 2
 MAX_CLAUSES = 16
 """Terms one query asks the index at most: every candidate is verified by the scan, so a
 10,000-character query narrows by its first bigrams and stays fast."""
@@ -117,8 +116,15 @@ def gram_counts(folded: str) -> dict[str, int]:
     return counts
 
 
+def gram_set(folded: str) -> set[str]:
+    """The analyzer's distinct terms in `folded` (as `gram_counts`, without counting)."""
+    grams = {character for character in set(folded) if character.isalnum()}
+    grams.update(pair for pair in set(map(operator.add, folded, folded[1:])) if pair.isalnum())
+    return grams
+
+
 class GramField(fields.TEXT):  # type: ignore[misc]
-    """Unigrams and bigrams with their frequencies (no positions).
+    """Unigrams and bigrams, each stored only as present in a Whoosh document.
 
     The analyzer is the field's own (query parsing, highlighting and `more_like_this` use
     it); indexing takes a shortcut that yields the same terms several times faster than
@@ -127,11 +133,13 @@ class GramField(fields.TEXT):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(analyzer=library_analyzer(), phrase=False)
+        self.format = formats.Existence()
+        self.scorable = False  # nothing is scored in Whoosh: no field lengths to write
 
     def index(self, value: str, **_kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
-        """Whoosh's hook: (term bytes, frequency, weight, encoded frequency) per term."""
-        for term, count in gram_counts(fold(value)).items():
-            yield term.encode("utf-8"), count, float(count), pack_uint(count)
+        """Whoosh's hook: (term bytes, frequency, weight, encoded value) per term."""
+        for term in gram_set(fold(value)):
+            yield term.encode("utf-8"), 1, 1.0, b""
 
 
 def whoosh_query(query: ParsedQuery, field: str = "grams") -> Query | None:

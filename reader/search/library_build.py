@@ -2,7 +2,8 @@
 
 `update_index` indexes only what changed: documents that are new or whose fingerprint changed,
 removing those that left the library, then the notes. Each document is one commit, so a build
-that is stopped (a quit, a crash, a kill) resumes where it was.
+that is stopped (a quit, a crash, a kill) resumes where it was; the segments those commits add
+are merged once at the end.
 
 Whoosh's writer is pure Python with long stretches that hold the interpreter lock, so the window
 runs the build in a child process (`start_update`): the window stays fluid and the build gets
@@ -64,6 +65,7 @@ def update_index(
             if progress is not None:
                 progress(done / total)
         library_index.sync_notes(notes)
+        library_index.merge_segments()
     except LibraryIndexError:
         raise
     except Exception as error:  # Whoosh tripping over a damaged index: rebuilt next time

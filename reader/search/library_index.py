@@ -1,12 +1,17 @@
 """One Whoosh index over every document of the library and every note: a cache, updated
 document by document.
 
-One Whoosh document per paragraph (its text stored, for verifying candidates and making
-snippets without loading the book), one per document title, one per note. A manifest beside
-the Whoosh files says which text of which document is indexed (`fingerprint`) and which
-version of each note, so bringing the index up to date touches only what changed; it is written
-after each document's commit, so a crash or a quit loses at most the document being indexed
-(its half-written paragraphs are deleted before it is indexed again).
+One Whoosh document per chunk of a few thousand characters (`reader.search.library_texts`: its
+text is kept compressed beside Whoosh, for verifying candidates and making snippets without
+loading the book), one per heading and per document title, one per note. A manifest beside the
+Whoosh files says which text of which document is indexed (`fingerprint`) and which version of
+each note, so bringing the index up to date touches only what changed; it is written after
+each document's commit, so a crash or a quit loses at most the document being indexed (its
+half-written chunks are deleted before it is indexed again).
+
+Whoosh writes with `LibraryCodec` (its own W3 codec without two needless costs) and each
+document's commit adds a segment without merging; `merge_segments` merges them once a build
+is done, so the index is neither rewritten after every book nor split into hundreds of parts.
 
 Every write happens under an exclusive lock on the directory (two windows, or a window and the
 command line, take turns). Anything wrong with the files (damaged, missing, another analysis
@@ -22,24 +27,36 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import fields, index
-from whoosh.query import Or, Query, Term
+from whoosh.codec.base import Segment
+from whoosh.query import Query
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
+from whoosh.writing import IndexWriter, SegmentWriter
 
-from reader.document.model import ParagraphKind
 from reader.search.library_analysis import LIBRARY_ANALYSIS_VERSION, GramField
+from reader.search.library_codec import LibraryCodec
 from reader.search.library_model import IndexedDocument, IndexedNote, LoadDocument
+from reader.search.library_texts import (
+    Chunk,
+    TextsReader,
+    TextsWriter,
+    document_chunks,
+    remove_texts,
+)
 
 DIRECTORY_PREFIX = "library-index-a"
 MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
 WRITER_MEMORY_MB = 256
+MERGE_AT_SEGMENTS = 8
+"""A build ends with one merge once this many segments have piled up."""
 
 
 class LibraryIndexError(Exception):
@@ -48,7 +65,7 @@ class LibraryIndexError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A stored Whoosh document that may match a query, with its BM25 score."""
+    """A title, heading or note that may match a query (its whole text is stored)."""
 
     kind: str
     document_id: str
@@ -59,21 +76,34 @@ class Candidate:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkCandidates:
+    """The chunks of one document that may match a query, in reading order."""
+
+    document_id: str
+    file: str
+    numbers: list[int]
+
+
 def library_index_directory(cache_dir: Path) -> Path:
     """Where this analysis version's library index lives."""
     return cache_dir / f"{DIRECTORY_PREFIX}{LIBRARY_ANALYSIS_VERSION}"
 
 
 def schema() -> fields.Schema:
-    """The fields of every Whoosh document; only `grams` is analysed."""
+    """The fields of every Whoosh document; only `grams` is analysed. `kind`, `source` (the
+    document id of a chunk, heading or title; not of a note) and `chunk` (a chunk's number in
+    its text file) are columns, read for every candidate without unpickling stored fields."""
     return fields.Schema(
-        kind=fields.ID(stored=True),
-        source=fields.ID,  # the document id of a paragraph or a title (not of a note)
+        kind=fields.ID(stored=True, sortable=True),
+        source=fields.ID(sortable=True),
+        chunk=fields.NUMERIC(sortable=True),
         annotation=fields.ID(stored=True),
         document=fields.STORED,
         start=fields.STORED,
         section=fields.STORED,
         body=fields.STORED,
+        texts=fields.STORED,  # a chunk's text file
         grams=GramField(),
     )
 
@@ -85,6 +115,8 @@ class LibraryIndex:
         self.directory = directory
         self._index = whoosh_index
         self._searcher: Searcher | None = None
+        self._columns: tuple[list[str], list[str], list[int]] | None = None
+        self._texts = TextsReader(directory)
 
     @classmethod
     def open(cls, cache_dir: Path, *, create: bool = False) -> LibraryIndex:
@@ -118,44 +150,60 @@ class LibraryIndex:
         return {key: str(value["fingerprint"]) for key, value in documents.items()}  # type: ignore[index]
 
     def add_document(self, document: IndexedDocument, load: LoadDocument) -> None:
-        """Index `document` (replacing what was indexed of it) in one commit."""
+        """Index `document` (replacing what was indexed of it) in one commit: its chunks
+        streamed to its text file and to Whoosh, one at a time."""
         text = load(document)
         with self._writing() as (writer, manifest):
-            writer.delete_by_term("source", document.document_id)
-            writer.add_document(
-                kind="title",
-                source=document.document_id,
-                document=document.document_id,
-                start=0,
-                section="",
-                body=document.title,
-                grams=document.title,
-            )
-            toc = text.toc()
-            for paragraph in text.paragraphs:
-                body = text.text[paragraph.start : paragraph.end]
-                is_heading = paragraph.kind is ParagraphKind.HEADING
-                writer.add_document(
-                    kind="heading" if is_heading else "text",
-                    source=document.document_id,
-                    document=document.document_id,
-                    start=paragraph.start,
-                    section=toc[text.toc_index_at(paragraph.start)].title,
-                    body=body,
-                    grams=body,
-                )
-            manifest["documents"][document.document_id] = {
+            key = document.document_id
+            writer.delete_by_term("source", key)
+            self._add_small(writer, "title", key, 0, "", document.title)
+            texts = TextsWriter(self.directory, key, document.fingerprint)
+            try:
+                for chunk in document_chunks(text):
+                    self._add_chunk(writer, key, chunk, texts)
+            finally:
+                texts.close()
+            manifest["documents"][key] = {
                 "fingerprint": document.fingerprint,
                 "title": document.title,
                 "path": os.fsdecode(document.path),
             }
+        remove_texts(self.directory, key, keep=texts.name)
+
+    @staticmethod
+    def _add_small(
+        writer: IndexWriter, kind: str, key: str, start: int, section: str, body: str
+    ) -> None:
+        """A title or heading, its text stored whole."""
+        writer.add_document(
+            kind=kind, source=key, document=key, start=start, section=section, body=body, grams=body
+        )
+
+    def _add_chunk(self, writer: IndexWriter, key: str, chunk: Chunk, texts: TextsWriter) -> None:
+        for paragraph in chunk.paragraphs:
+            if paragraph.heading:
+                body = chunk.body(paragraph)
+                self._add_small(writer, "heading", key, paragraph.start, paragraph.section, body)
+        number = texts.add(chunk)
+        writer.add_document(
+            kind="chunk", source=key, chunk=number, document=key, texts=texts.name, grams=chunk.text
+        )
 
     def remove_documents(self, document_ids: Iterable[str]) -> None:
         """Forget these documents' paragraphs and titles (their notes are synced separately)."""
         with self._writing() as (writer, manifest):
-            for document_id in document_ids:
+            gone = list(document_ids)
+            for document_id in gone:
                 writer.delete_by_term("source", document_id)
                 manifest["documents"].pop(document_id, None)
+        for document_id in gone:
+            remove_texts(self.directory, document_id)
+
+    def merge_segments(self) -> None:
+        """Merge the segments that document-by-document commits left, when there are many."""
+        if len(self._index._segments()) >= MERGE_AT_SEGMENTS:
+            with self._writing(merge=_merge_small_segments):
+                pass
 
     def sync_notes(self, notes: Iterable[IndexedNote]) -> int:
         """Make the indexed notes exactly `notes`; returns how many were written or removed."""
@@ -183,49 +231,113 @@ class LibraryIndex:
                 manifest["notes"][note.annotation_id] = note.digest
         return len(changed) + len(gone)
 
-    def candidates(self, query: Query, limit: int | None) -> tuple[list[Candidate], bool]:
-        """The best `limit` Whoosh documents matching `query` (all with None), title and
-        heading matches first; and whether that is every match."""
+    def candidates(self, query: Query) -> tuple[list[Candidate], list[ChunkCandidates]]:
+        """Every title, heading and note matching `query` (with their stored text), and every
+        matching chunk grouped by document, documents with the most matching chunks first.
+
+        Matches are read straight from the postings (nothing is scored in Whoosh): candidates
+        are verified and ranked by the exact scan."""
         try:
-            # One searcher, refreshed (cheap when nothing changed): opening every segment's
-            # files again for each query would cost more than the query.
-            if self._searcher is None:
-                self._searcher = self._index.searcher()
-            searcher = self._searcher = self._searcher.refresh()
-            headings = Or([Term("kind", "title"), Term("kind", "heading")])
-            first = searcher.search(query, limit=limit, filter=headings)
-            rest = searcher.search(query, limit=limit)
-            found: dict[int, float] = {hit.docnum: hit.score for hit in rest}
-            found.update((hit.docnum, hit.score) for hit in first)
-            complete = limit is None or rest.scored_length() < limit
-            return [_candidate(searcher, n, score) for n, score in found.items()], complete
+            searcher = self._current_searcher()
+            assert self._columns is not None
+            kinds, sources, numbers = self._columns
+            small: list[Candidate] = []
+            chunks: dict[str, list[int]] = {}
+            for docnum in query.docs(searcher):
+                if kinds[docnum] == "chunk":
+                    chunks.setdefault(sources[docnum], []).append(docnum)
+                else:
+                    small.append(_candidate(searcher, docnum))
+            ordered = sorted(chunks.values(), key=len, reverse=True)
+            grouped = [
+                ChunkCandidates(
+                    sources[docnums[0]],
+                    searcher.stored_fields(docnums[0])["texts"],
+                    [numbers[docnum] for docnum in docnums],
+                )
+                for docnums in ordered
+            ]
+            return small, grouped
         except Exception as error:  # any damage found only now: the caller scans instead
             raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
+
+    def chunk(self, file: str, number: int) -> Chunk:
+        """A candidate chunk's text and paragraphs."""
+        try:
+            return self._texts.chunk(file, number)
+        except Exception as error:  # a damaged or vanished text file: the caller scans instead
+            raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
+
+    def _current_searcher(self) -> Searcher:
+        """One searcher, refreshed (cheap when nothing changed): opening every segment's files
+        again for each query would cost more than the query. Its columns are read once."""
+        if self._searcher is None:
+            self._searcher = self._index.searcher()
+        refreshed = self._searcher.refresh()
+        if refreshed is not self._searcher or self._columns is None:
+            self._searcher = refreshed
+            reader = refreshed.reader()
+            self._columns = (
+                _column(reader, "kind"),
+                _column(reader, "source"),
+                _column(reader, "chunk"),
+            )
+        return self._searcher
 
     def close(self) -> None:
         """Release the index."""
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+            self._columns = None
         self._index.close()
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[tuple[IndexWriter, dict[str, dict[str, object]]]]:
+    def _writing(
+        self, *, merge: MergePolicy | None = None
+    ) -> Iterator[tuple[IndexWriter, dict[str, dict[str, object]]]]:
         """A Whoosh writer and the manifest to update, under the directory's lock; the
-        commit and then the manifest are written when the block ends without an error."""
+        commit (merging segments only with a `merge` policy) and then the manifest are written
+        when the block ends without an error."""
         try:
             with _exclusive(self.directory):
                 manifest = _read_manifest(self.directory)
-                writer = self._index.writer(limitmb=WRITER_MEMORY_MB)
+                writer = self._index.writer(limitmb=WRITER_MEMORY_MB, codec=LibraryCodec())
                 try:
                     yield writer, manifest
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit()
+                if merge is None:
+                    writer.commit(merge=False)
+                else:
+                    writer.commit(mergetype=merge)
                 _write_manifest(self.directory, manifest)
         except OSError as error:
             raise LibraryIndexError(cannot_write(self.directory, error)) from None
+
+
+MergePolicy = Callable[[SegmentWriter, list[Segment]], list[Segment]]
+
+
+def _merge_small_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+    """Whoosh's merge policy hook: merge the smallest segments into one, from the smallest up
+    while each is at most twice all the smaller ones together, and keep the larger ones. A
+    document's chunks are then rewritten a logarithmic number of times over the library's life
+    (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes, and leaves most
+    segments of chunk-sized documents unmerged)."""
+    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
+    merged = 0
+    for number, segment in enumerate(ordered):
+        if number >= 2 and segment.doc_count_all() > 2 * merged:
+            break
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+        merged += segment.doc_count_all()
+    else:
+        return []
+    return ordered[number:]
 
 
 def cannot_write(where: Path, error: OSError) -> str:
@@ -235,7 +347,16 @@ def cannot_write(where: Path, error: OSError) -> str:
     return f"The library index cannot be saved in {where} ({reason}); searching without it."
 
 
-def _candidate(searcher: Searcher, docnum: int, score: float) -> Candidate:
+def _column(reader: IndexReader, name: str) -> list[Any]:
+    """A column's values by docnum. Read segment by segment: Whoosh's multi-segment column
+    reader leaves out the segments without that column, which shifts every later docnum."""
+    values: list[Any] = []
+    for leaf, _offset in reader.leaf_readers():
+        values.extend(leaf.column_reader(name))
+    return values
+
+
+def _candidate(searcher: Searcher, docnum: int, score: float = 1.0) -> Candidate:
     stored = searcher.stored_fields(docnum)
     return Candidate(
         kind=stored["kind"],

@@ -2,7 +2,8 @@
 scanning where it is not.
 
 Each document the index holds with its current fingerprint is answered from the index (its
-candidate paragraphs verified by the exact scan, so hits and offsets are exact); every other
+candidate chunks verified paragraph by paragraph by the exact scan, so hits and offsets are
+exact, and ranked by the scan's hit counts, as a scanned document is); every other
 document is loaded and scanned. So a query is answered completely and exactly at every moment:
 before the first build, during it (the documents done so far come from the index), after a
 file changed, and when the index is damaged or gone. Notes are taken from the index when it
@@ -19,7 +20,12 @@ from reader.document.model import ParagraphKind
 from reader.search.folded import FoldedDocument, holds, occurrences
 from reader.search.folding import fold
 from reader.search.library_analysis import whoosh_query
-from reader.search.library_index import Candidate, LibraryIndex, LibraryIndexError
+from reader.search.library_index import (
+    Candidate,
+    ChunkCandidates,
+    LibraryIndex,
+    LibraryIndexError,
+)
 from reader.search.library_model import (
     DocumentHits,
     HitKind,
@@ -33,7 +39,9 @@ from reader.search.query import ParsedQuery, parse_query
 from reader.search.results import ELLIPSIS, SNIPPET_AFTER, SNIPPET_BEFORE
 
 DEFAULT_LIMIT = 200
-"""Paragraphs verified per query at most (the best by BM25, headings and titles first)."""
+"""Paragraphs with hits found per query at most: candidate chunks are verified a document at a
+time in turn (the documents with the most candidate chunks first) until that many paragraphs
+have hits; titles, headings and notes are always all verified."""
 SCAN_CACHE_CHARACTERS = 40_000_000
 """Folded documents kept in memory for scanning, in characters (about 160 MB at most)."""
 _KINDS = {"title": HitKind.TITLE, "heading": HitKind.HEADING, "text": HitKind.TEXT}
@@ -73,18 +81,22 @@ class LibrarySearcher:
         if in_index or notes_in_index:
             assert index is not None and whoosh is not None
             try:
-                candidates, complete = index.candidates(whoosh, limit)
-            except LibraryIndexError as error:
-                self.forget_index()
-                in_index, notes_in_index, problem = set(), False, str(error)
-            else:
-                for candidate in candidates:
+                small, chunks = index.candidates(whoosh)
+                from_index: list[LibraryHit] = []
+                for candidate in small:
                     if candidate.kind == "note":
                         note = live_notes.get(candidate.annotation_id)
                         if notes_in_index and note is not None:
-                            hits.extend(_note_hits(note, query, candidate.score))
+                            from_index.extend(_note_hits(note, query, candidate.score))
                     elif candidate.document_id in in_index:
-                        hits.extend(_candidate_hits(candidate, query))
+                        from_index.extend(_candidate_hits(candidate, query))
+                wanted = [group for group in chunks if group.document_id in in_index]
+                complete = _verify_chunks(index, wanted, query, limit, from_index)
+                hits.extend(from_index)
+            except LibraryIndexError as error:
+                self.forget_index()
+                in_index, notes_in_index, problem = set(), False, str(error)
+                hits, complete = [], True
         unreadable = 0
         for key, document in by_id.items():
             if key not in in_index:
@@ -147,6 +159,41 @@ class LibrarySearcher:
             found = Candidate(kind, key, paragraph.start, section, body, "", score)
             hits.extend(_candidate_hits(found, query, folded.paragraph(number)))
         return True
+
+
+def _verify_chunks(
+    index: LibraryIndex,
+    groups: list[ChunkCandidates],
+    query: ParsedQuery,
+    limit: int | None,
+    hits: list[LibraryHit],
+) -> bool:
+    """Add the hits of the candidate chunks' text paragraphs (headings are candidates of their
+    own), a chunk of each document in turn, until `limit` paragraphs have hits; whether every
+    candidate was verified."""
+    found = 0
+    for turn in range(max((len(group.numbers) for group in groups), default=0)):
+        for group in groups:
+            if turn >= len(group.numbers):
+                continue
+            if limit is not None and found >= limit:
+                return False
+            chunk = index.chunk(group.file, group.numbers[turn])
+            folded = fold(chunk.text)
+            if not all(term in folded for term in query.required):
+                continue
+            for paragraph in chunk.paragraphs:
+                body = folded[paragraph.start - chunk.start : paragraph.end - chunk.start]
+                if paragraph.heading or not holds(body, query):
+                    continue
+                score = float(sum(body.count(term) for term in query.required))
+                text = chunk.body(paragraph)
+                found_in = Candidate(
+                    "text", group.document_id, paragraph.start, paragraph.section, text, "", score
+                )
+                hits.extend(_candidate_hits(found_in, query, body))
+                found += 1
+    return True
 
 
 def _candidate_hits(

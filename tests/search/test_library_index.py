@@ -131,11 +131,10 @@ def test_the_fast_indexing_path_gives_exactly_the_analyzers_terms(novel: Documen
     field = GramField()
     for paragraph in [*novel.paragraphs[:400], *novel.paragraphs[-50:]]:
         text = novel.text[paragraph.start : paragraph.end]
-        analysed: dict[str, int] = {}
-        for token in field.analyzer(text):
-            analysed[token.text] = analysed.get(token.text, 0) + 1
-        fast = {term.decode("utf-8"): count for term, count, _w, _v in field.index(text)}
-        assert fast == analysed == gram_counts(fold(text))
+        analysed = {token.text for token in field.analyzer(text)}
+        fast = [term.decode("utf-8") for term, _count, _w, _v in field.index(text)]
+        assert len(fast) == len(set(fast)), "each term once: only its presence is stored"
+        assert set(fast) == analysed == set(gram_counts(fold(text)))
 
 
 # ---- exact recall: offsets across the library ------------------------------------------------
@@ -241,6 +240,21 @@ def test_only_what_changed_is_indexed_again(library: Library, cache: Path) -> No
     index = LibraryIndex.open(cache)
     assert set(index.indexed_fingerprints()) == {"a", "b", "d"}
     index.close()
+
+
+def test_segments_are_merged_once_a_build_has_added_many(library: Library, cache: Path) -> None:
+    for number in range(library_index.MERGE_AT_SEGMENTS):
+        library.put(f"extra{number}", f"第{number}本：宝玉又来了\n\n别的段落{number}")
+    library.update(cache)
+    segments = list(library_index_directory(cache).glob("*.seg"))
+    assert len(segments) < library_index.MERGE_AT_SEGMENTS, "one merge at the end"
+    searcher = LibrarySearcher(cache, library.load)
+    result = library.search(searcher, "宝玉")
+    assert result.from_index and result.note == ""
+    expected: set[tuple[str, int, int]] = set()
+    for key, text in library.texts.items():
+        expected |= expected_hits(key, text, ["宝玉"], [])
+    assert text_hits(result) == expected
 
 
 def test_an_edited_note_is_searchable_after_one_sync(library: Library, cache: Path) -> None:
