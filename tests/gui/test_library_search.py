@@ -213,8 +213,8 @@ def searchable_of_index(app_paths: AppPaths, annotation_id: str) -> str:
     except LibraryIndexError:
         return ""
     try:
-        candidates, _complete = library_index.candidates(Term("annotation", annotation_id), None)
-        return " ".join(candidate.body for candidate in candidates)
+        notes, _chunks = library_index.candidates(Term("annotation", annotation_id))
+        return " ".join(candidate.body for candidate in notes)
     finally:
         library_index.close()
 
