@@ -234,6 +234,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("open", "&Open…", F, "Ctrl+O", standard=Key.Open, handler="choose_file"),
     _spec("open_bundled", "Open the &Bundled Article", F, handler="open_bundled_article"),
     _spec("quit", "&Quit", F, "Ctrl+Q", standard=Key.Quit, handler="close"),
+    _spec("sync", "&Sync…", F, handler="sync.show_dialog", title="Settings › Sync"),
     # -- help
     _spec(
         "shortcuts",

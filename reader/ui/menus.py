@@ -91,6 +91,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "end",
         ),
     ),
+    Submenu("&Settings", ("sync",)),
     Submenu("&Help", ("shortcuts", "about")),
 )
 
