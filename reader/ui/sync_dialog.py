@@ -147,9 +147,9 @@ class SyncDialog(QDialog):
             self.show_state(SyncState(None, "", []))
             return
         done = (
-            f"Synced at {datetime.now():%H:%M}: sent {report.sent} changes; "
-            f"{report.received} annotations and {len(report.positions)} reading positions "
-            "changed here."
+            f"Synced at {datetime.now():%H:%M}: sent {_count(report.sent, 'change')}; "
+            f"{_count(report.received, 'annotation')} and "
+            f"{_count(len(report.positions), 'reading position')} changed here."
         )
         self.state.setText(readable(" ".join([done, *report.notices, *report.problems])))
         if self.isVisible():
@@ -166,6 +166,10 @@ def _label(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setText(text)
     return label
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _when(written: str) -> str:
