@@ -276,7 +276,7 @@ def _watched(folder: SyncFolder) -> list[str]:
     found = [str(folder.root), str(machines)]
     with contextlib.suppress(OSError):  # a folder gone: the watcher forgets its directories
         found += [str(d) for d in machines.iterdir() if d.is_dir() and d.name != folder.machine]
-    return found
+    return [path for path in found if Path(path).is_dir()]
 
 
 def _updated(count: int) -> str:
