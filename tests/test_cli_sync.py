@@ -70,7 +70,7 @@ def test_a_folder_gone_since_keeps_the_notes_here_and_says_so(tmp_path: Path, fo
     reader(desk, "annotate", "--quote", "算力", "--note", "offline")
     folder.rename(tmp_path / "unmounted")
     status, _, err = reader(desk, "sync")
-    assert status == EXIT_ERROR and "go out when it can" in err
+    assert status == EXIT_ERROR and "is missing (not mounted?)" in err
     assert not folder.exists()  # never created on the local disk
     (tmp_path / "unmounted").rename(folder)
     status, out, _ = reader(desk, "sync")
@@ -86,3 +86,26 @@ def test_status_lists_each_machine_and_when_it_last_wrote(tmp_path: Path, folder
     machines = json.loads(out)["machines"]
     assert len(machines) == 2 and sum(entry["this"] for entry in machines) == 1
     assert all(entry["last_wrote"] for entry in machines)
+
+
+def test_a_reading_position_goes_to_the_other_machine_by_fingerprint(
+    tmp_path: Path, folder: Path
+) -> None:
+    from reader.app.settings import load_settings, save_settings
+
+    desk, laptop = machine(tmp_path, "desk"), machine(tmp_path, "laptop")
+    settings = load_settings(desk.settings_file)
+    settings.remember_position("a" * 64, 4321, tmp_path / "desk" / "book.txt")
+    save_settings(settings, desk.settings_file)
+    reader(desk, "sync", "--folder", str(folder))
+    status, out, _ = reader(laptop, "sync", "--folder", str(folder), "--json")
+    assert status == EXIT_OK and json.loads(out)["positions"] == 1
+    assert load_settings(laptop.settings_file).position_of("a" * 64) == 4321
+
+
+def test_a_folder_inside_the_data_directory_is_refused(tmp_path: Path) -> None:
+    desk = machine(tmp_path, "desk")
+    inside = desk.data_dir / "Sync"
+    inside.mkdir(parents=True)
+    status, _, err = reader(desk, "sync", "--folder", str(inside))
+    assert status == EXIT_ERROR and "cannot hold the reader's own data" in err

@@ -37,6 +37,7 @@ NOT_BEFORE_THE_FIRST_PAGE = (
     "reader.search.library_build",
     "reader.search.library_searcher",
     "reader.search.searcher",
+    "reader.sync",
 )
 """What the window's first page never needs: the search index, the annotation store (opened
 right after the page is painted), the command line, the exchange formats, the encoding detector

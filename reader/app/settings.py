@@ -78,6 +78,12 @@ class Settings:
         while len(self.positions) > MAX_REMEMBERED_POSITIONS:
             del self.positions[next(iter(self.positions))]
 
+    def take_synced_position(self, fingerprint: str, offset: int) -> None:
+        """Take the reading position another machine reached, keeping the path known here."""
+        known = self.positions.get(fingerprint)
+        path = Path(known.path) if known is not None and known.path else None
+        self.remember_position(fingerprint, offset, path)
+
     def position_of(self, fingerprint: str) -> int:
         """The remembered offset in a document, or 0 for one never read."""
         remembered = self.positions.get(fingerprint)

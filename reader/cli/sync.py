@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.app.services import Services
+from reader.app.settings import save_settings
 from reader.cli.common import EXIT_ERROR, EXIT_OK, CommandError, Streams
 from reader.cli.output import dump_json, message, printable
 
@@ -36,7 +37,7 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
 
     with services.sync_journal() as journal:
         if arguments.folder is not None:
-            journal.set_folder(_chosen_folder(arguments.folder))
+            journal.set_folder(_chosen_folder(arguments.folder, services.paths.data_dir))
         folder = journal.folder
         if folder is None:
             raise CommandError(
@@ -46,7 +47,13 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
         sync_folder = SyncFolder(folder, journal.machine)
         if arguments.status:
             return _print_status(sync_folder, journal.machine, arguments.json, streams)
-        report = synchronise(services.annotation_store(), journal, sync_folder)
+        settings = services.settings
+        positions = {key: p.offset for key, p in settings.positions.items()}
+        report = synchronise(services.annotation_store(), journal, sync_folder, positions)
+    if report.positions:
+        for key, offset in report.positions.items():
+            settings.take_synced_position(key, offset)
+        save_settings(settings, services.paths.settings_file)
     if arguments.json:
         dump_json(
             {
@@ -54,6 +61,7 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
                 "sent": report.sent,
                 "received": report.received,
                 "library": report.shelved,
+                "positions": len(report.positions),
                 "notices": report.notices,
                 "problems": report.problems,
             },
@@ -62,7 +70,8 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
     else:
         print(
             f"Synced with {printable(str(folder))}: sent {report.sent} changes; "
-            f"{report.received} annotations and {report.shelved} library entries changed here.",
+            f"{report.received} annotations, {report.shelved} library entries and "
+            f"{len(report.positions)} reading positions changed here.",
             file=streams.out,
         )
         for notice in report.notices:
@@ -72,10 +81,13 @@ def run_sync(arguments: argparse.Namespace, services: Services, streams: Streams
     return EXIT_OK if not report.problems else EXIT_ERROR
 
 
-def _chosen_folder(value: str) -> Path:
+def _chosen_folder(value: str, data_dir: Path) -> Path:
+    from reader.sync.folder import unsuitable
+
     folder = Path(value).expanduser().absolute()
-    if not folder.is_dir():
-        raise CommandError(f"The sync folder {folder} does not exist or is not a folder.")
+    refusal = unsuitable(folder, data_dir)
+    if refusal is not None:
+        raise CommandError(refusal)
     return folder
 
 

@@ -96,6 +96,40 @@ def history(journal: Journal, annotation_id: str) -> MergedThing | None:
     return merge(journal.changes_of([(KIND, annotation_id)])).get((KIND, annotation_id))
 
 
+@dataclass(frozen=True)
+class NoteVersion:
+    """An earlier note of an annotation, for the note editor's "Earlier versions"."""
+
+    note: str
+    made_ms: int
+    """When it was written (the change's clock, milliseconds since the epoch)."""
+    machine: str
+
+
+def note_versions(journal: Journal, annotation_id: str) -> list[NoteVersion]:
+    """The notes an annotation had in its other versions, newest first, one per text, the
+    standing note left out (a version that differs only in colour or tags is no other note)."""
+    thing = history(journal, annotation_id)
+    if thing is None:
+        return []
+    shown = thing.current or thing.last_version
+    seen = {None if shown is None else _note_of(shown)}
+    versions = []
+    for change in thing.history:
+        note = _note_of(change)
+        if note not in seen and note is not None:
+            seen.add(note)
+            versions.append(NoteVersion(note, change.stamp.wall, change.machine))
+    return versions
+
+
+def _note_of(change: Change) -> str | None:
+    try:
+        return annotation_from_w3c(change.body, f"change {change.sequence}", None).note
+    except ImportFormatError:
+        return None
+
+
 def _overruled(thing: MergedThing, annotation: Annotation) -> list[str]:
     if not thing.overruled_deletes:
         return []

@@ -180,6 +180,20 @@ class SyncFolder:
         return target
 
 
+def unsuitable(folder: Path, data_dir: Path) -> str | None:
+    """Why `folder` cannot be the sync folder of the reader whose data is in `data_dir` (None
+    when it can): the sync tool would carry the live databases, which breaks them."""
+    if not folder.is_dir():
+        return f"The sync folder {folder} does not exist or is not a folder."
+    chosen, data = folder.resolve(), data_dir.resolve()
+    if chosen.is_relative_to(data) or data.is_relative_to(chosen):
+        return (
+            f"The sync folder {folder} cannot hold the reader's own data ({data_dir}): a sync "
+            "tool copying a database in use breaks it. Choose a folder of its own."
+        )
+    return None
+
+
 def _status(directory: Path) -> MachineStatus:
     path = directory / "machine.json"
     if path.stat().st_size > 1 << 20:

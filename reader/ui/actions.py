@@ -246,6 +246,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("add_folder", "Add F&older to Library…", F, handler="library_screen.add_folder"),
     _spec("library_remove", "Remove from Library", F, page_keys=("Del",), note="in the library"),
     _spec("quit", "&Quit", F, "Ctrl+Q", standard=Key.Quit, handler="close"),
+    _spec("sync", "&Sync…", F, handler="sync.show_dialog", title="Settings › Sync"),
     # -- help
     _spec(
         "shortcuts",

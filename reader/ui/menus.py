@@ -96,6 +96,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "end",
         ),
     ),
+    Submenu("&Settings", ("sync",)),
     Submenu("&Help", ("shortcuts", "about")),
 )
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from reader.annotations.model import Annotation, Colour
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.highlight_popup import colour_icon
+from reader.ui.note_versions import EarlierVersions, VersionsLookup
 from reader.ui.plain_text import plain_label
 from reader.ui.theme import Theme, highlight_colour
 
@@ -63,6 +64,10 @@ class NoteEditor(QWidget):
         self.state = plain_label()
         self.state.setObjectName("noteState")
         self.state.setAccessibleName("Save state")
+        self.earlier = EarlierVersions()
+        self.earlier.chosen.connect(self._restore_version)
+        self.versions_lookup: VersionsLookup | None = None
+        """Finds a note's earlier versions (set by sync; None: there are none to find)."""
         self.colour_buttons: dict[Colour, QToolButton] = {}
         colours = QHBoxLayout()
         colours.setSpacing(2)
@@ -92,7 +97,10 @@ class NoteEditor(QWidget):
         layout.addLayout(colours)
         layout.addWidget(self.note, 1)
         layout.addWidget(self.tags)
-        layout.addWidget(self.state)
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state, 1)
+        state_row.addWidget(self.earlier)
+        layout.addLayout(state_row)
 
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -133,6 +141,26 @@ class NoteEditor(QWidget):
         self.tags.setReadOnly(trashed)
         self.state.setText("")
         self._loading = False
+        self._look_for_versions(annotation, trashed)
+
+    def _look_for_versions(self, annotation: Annotation | None, trashed: bool) -> None:
+        """Offer the note's earlier versions, once the journal has said which there are."""
+        shown = None if annotation is None or trashed else annotation.id
+        self.earlier.forget(shown)
+        if shown is not None and self.versions_lookup is not None:
+            self.versions_lookup(
+                shown, lambda found: self.earlier.offer(shown, found, self.note.toPlainText())
+            )
+
+    def _restore_version(self, note: str) -> None:
+        """Make an earlier note the note again (Undo brings back the one replaced)."""
+        self.save_note()
+        if self.annotation_id is None or not self.controller.edit_note(self.annotation_id, note):
+            return
+        self._loading = True
+        self.note.setPlainText(note)
+        self._loading = False
+        self.state.setText("Earlier version restored")
 
     def edit_note(self) -> None:
         """Put the cursor at the end of the note, ready to type."""

@@ -41,6 +41,7 @@ from reader.ui.search_controller import SearchController
 from reader.ui.search_panel import SearchPanel
 from reader.ui.search_session import SearchSession
 from reader.ui.status_line import StatusLine
+from reader.ui.sync_link import SyncLink
 from reader.ui.toc_panel import TocPanel
 
 APP_TITLE = "Reader"
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.notebook, self.help = NotebookLink(self), HelpMenu(self.paths, self)
         self.library_screen = LibraryScreen(self)
         self.library_search = LibrarySearchLink(self)
+        self.sync = SyncLink(self)
         self._build_menus()
         self.persistence.restore(self.panels.toc_dock)
         self.appearance.apply()
@@ -244,8 +246,8 @@ class MainWindow(QMainWindow):
             self.status_line.show_position(self._document, offset)
 
     def _remember_position(self, offset: int | None = None) -> None:
-        document = self._document
-        if document is not None:
+        document = self._document  # a position another machine reached stays till the page moves
+        if document is not None and (offset is not None or not self.sync.keeps_position(document)):
             at = self.view.top_offset() if offset is None else offset
             self._settings.remember_position(document.fingerprint, at, document.source)
 

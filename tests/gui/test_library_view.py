@@ -173,7 +173,8 @@ def test_the_store_refusing_to_write_is_a_message_and_nothing_is_lost(
     book = tmp_path / "book.txt"
     book.write_text("满纸荒唐言。", encoding="utf-8")
     window = started(qtbot, make_window)
-    store = window.services.annotation_store()
+    store = window.annotations.open_store()  # the page's document is recorded before the disk fills
+    assert store is not None
     before = store.library()
     store._read_only_reason = "the disk is full"  # what opening records for such a disk
     summary = add_and_wait(qtbot, window, book)

@@ -145,7 +145,7 @@ def test_a_missing_folder_keeps_everything_here_and_catches_up_later(
     desk = machine_maker("desk", share)
     made = desk.highlight(0, 7, note="offline")
     report = desk.sync()
-    assert report.sent == 0 and "cannot be written" in report.problems[0]
+    assert report.sent == 0 and "is missing" in report.problems[0]
     assert desk.store.get(made.id) is not None
     share.mkdir()
     assert desk.sync().sent == 2  # the highlight and the book, kept while the folder was gone
