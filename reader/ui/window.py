@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember everything, then go at once: background work is stopped out of sight."""
         self.annotations_panel.editor.save_note()  # nothing typed waits past the window
+        self.annotations.open_store()  # a document closed before its first paint is recorded
         self._remember_position()
         self.persistence.save()
         self.hide()
