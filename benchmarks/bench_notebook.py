@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    .venv/bin/python benchmarks/bench_notebook.py [--runs N]
+    .venv/bin/python benchmarks/bench_notebook.py [--runs N] [--baseline ../base] [--gui-only]
 
 A fresh data directory gets 20 documents (copies of the corpus article with one character
 changed, so each has its own text), and 10,000 annotations spread over them (a fifth with a
@@ -14,11 +14,15 @@ note, some with tags), saved with one ``store.import_annotations`` call per docu
    word (the folded text kept); colour and tag filters; the baseline is one ``fold`` of all the
    notes joined;
 3. Export All: ``render_all`` as Markdown and as W3C JSON-LD;
-4. the Notebook window, in a fresh GUI child on the offscreen platform: from the Notebook
+4. the Notebook window, in a fresh GUI child on the offscreen platform, the annotation store
+   opened first (as it is whenever a document is on the page; its opening, an integrity check
+   and a backup, is timed on its own): from the Notebook
    command to the first paint of the filled list (it is read on a worker thread) and the
    longest gap between the ticks of a 5 ms timer meanwhile (a UI stall), a filter applied and
-   painted, and a scroll to the bottom painted; the baseline is the same with one document of
-   25 annotations.
+   painted, four filters each applied and painted (and the longest stall while they are
+   computed), and a scroll to the bottom painted; the baseline is the same with one document of
+   25 annotations or, with ``--baseline PATH``, the same 10,000 in another checkout's window
+   (``git worktree add --detach ../base main``), in the same run.
 
 Medians of N runs beside their baselines, measured in the same run. It prints figures only and
 never passes or fails on time.
@@ -146,7 +150,8 @@ def row(label: str, value: float, baseline_label: str = "", baseline: float = 0.
 
 def gui_child(small: bool) -> None:
     """In a fresh child: the Notebook window's timings, as one result line (`small`: the
-    baseline's one document with 25 annotations)."""
+    baseline's one document with 25 annotations). It runs against the `reader` first on
+    `sys.path`, so `--baseline` measures another tree (an older notebook) the same way."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -175,69 +180,108 @@ def gui_child(small: bool) -> None:
                     painted.append(time.perf_counter())
             return False
 
-    def until_painted(action: Callable[[], object], since: float | None = None) -> float:
-        """Milliseconds from `since` (or now) to the first paint after `action`."""
-        painted.clear()
-        began = time.perf_counter() if since is None else since
-        action()
-        while not painted:
-            app.processEvents()
-            if time.perf_counter() - began > PAINT_TIMEOUT_S:
-                raise SystemExit("the notebook never painted")
-        return (painted[0] - began) * 1000
-
-    watch = PaintWatch()
-    app.installEventFilter(watch)
     ticks: list[float] = []
     ticker = QTimer(interval=5)
     ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    ticker.start()
-    began = time.perf_counter()
-    window.notebook.show()
-    while window.notebook.reading:
-        app.processEvents()
-    shown = until_painted(lambda: None, since=began)  # the next paint shows the filled list
-    ticker.stop()
-    stall = max((b - a) * 1000 for a, b in pairwise(ticks)) if len(ticks) > 1 else 0.0
-    view = window.notebook.view
+
+    def measured(action: Callable[[], object], done: Callable[[], bool]) -> tuple[float, float]:
+        """Milliseconds from `action` to the first paint once `done` holds, and the longest gap
+        between the ticks of a 5 ms timer meanwhile (the longest UI stall)."""
+        began = time.perf_counter()
+        ticks[:] = [began]
+        ticker.start()
+        action()
+        while not done():
+            app.processEvents()
+            if time.perf_counter() - began > PAINT_TIMEOUT_S:
+                raise SystemExit("the notebook never showed its answer")
+        painted.clear()
+        while not painted:
+            app.processEvents()
+            if time.perf_counter() - began > PAINT_TIMEOUT_S:
+                raise SystemExit("the notebook never painted its answer")
+        ticker.stop()
+        stall = max((b - a) * 1000 for a, b in pairwise([*ticks, painted[0]]))
+        return (painted[0] - began) * 1000, stall
+
+    watch = PaintWatch()  # kept: an event filter nothing refers to is collected
+    app.installEventFilter(watch)
+    link = window.notebook
+    began = time.perf_counter()  # as when a document is on the page: the store is open
+    window.services.annotation_store()
+    store_open = (time.perf_counter() - began) * 1000
+
+    def answered() -> bool:
+        view = link.view
+        filtering = getattr(view, "filtering", None)  # absent where filtering blocks
+        return not link.reading and not (filtering is not None and filtering.busy)
+
+    shown, show_stall = measured(link.show, answered)
+    view = link.view
     assert view is not None
     view.resize(900, 500)  # the baseline's 25 rows too are taller than the list
+    entries = getattr(view, "entries", None) or view.tree  # a QTreeView before, a list now
+    filters, stalls = [], []
+    for words in ("算力", "芯片 史", "深度", ""):
 
-    def filtered() -> None:
-        view.filter.setText("算力")
-        view.refilter()
+        def apply(words: str = words) -> None:
+            view.filter.setText(words)
+            view.refilter()
 
-    filter_ms = until_painted(filtered)
-    scroll_ms = until_painted(view.tree.scrollToBottom)
-    emit({"show": shown, "stall": stall, "filter": filter_ms, "scroll": scroll_ms})
+        took, stall = measured(apply, answered)
+        filters.append(took)
+        stalls.append(stall)
+    scroll, _stall = measured(entries.scrollToBottom, lambda: True)
+    emit(
+        {
+            "store": store_open,
+            "show": shown,
+            "stall": show_stall,
+            "filter": statistics.median(filters),
+            "filter_stall": max(stalls),
+            "scroll": scroll,
+        }
+    )
 
 
-def gui_figures(runs: int) -> None:
-    results: dict[bool, list[dict[str, float]]] = {True: [], False: []}  # by small
+def gui_run(small: bool, tree: Path | None) -> dict[str, float]:
+    """One GUI child's figures (`tree`: measure the `reader` of that tree instead)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, __file__, "--child"] + (["--small"] if small else [])
+        command += ["--tree", str(tree)] if tree else []
+        done = subprocess.run(
+            command, env=child_env(Path(tmp)), capture_output=True, text=True, timeout=600
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if not lines:
+        print(done.stderr[-2000:])
+        raise SystemExit("a GUI child gave no result")
+    result: dict[str, float] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    return result
+
+
+def gui_figures(runs: int, baseline: Path | None) -> None:
+    """This tree with 10,000 annotations beside `baseline`'s (when given) or beside 25."""
+    full, base = [], []
     for _ in range(runs):
-        for small in (True, False):
-            with tempfile.TemporaryDirectory() as tmp:
-                command = [sys.executable, __file__, "--child"] + (["--small"] if small else [])
-                done = subprocess.run(
-                    command, env=child_env(Path(tmp)), capture_output=True, text=True, timeout=600
-                )
-                lines = [
-                    line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)
-                ]
-                if not lines:
-                    print(done.stderr[-2000:])
-                    raise SystemExit("a GUI child gave no result")
-                results[small].append(json.loads(lines[-1][len(RESULT_PREFIX) :]))
+        full.append(gui_run(False, None))
+        base.append(gui_run(False, baseline) if baseline else gui_run(True, None))
+    against = f"{baseline.name}, 10,000" if baseline else "25 annotations"
     print(f"Notebook window (GUI child, offscreen), {runs} runs, medians")
     for key, label in (
+        ("store", "store opened (UI thread)"),
         ("show", "shown, read and painted"),
         ("stall", "longest UI stall meanwhile"),
         ("filter", "filter applied, painted"),
+        ("filter_stall", "longest UI stall, 4 filters"),
         ("scroll", "scrolled to the end, painted"),
     ):
-        full = statistics.median(r[key] for r in results[False])
-        base = statistics.median(r[key] for r in results[True])
-        row(label, full, "25 annotations", base)
+        row(
+            label,
+            statistics.median(r[key] for r in full),
+            against,
+            statistics.median(r[key] for r in base),
+        )
 
 
 def main() -> None:
@@ -245,12 +289,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--small", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. a worktree of main) whose notebook window is measured"
+        " beside this one's, in the same run",
+    )
+    parser.add_argument("--gui-only", action="store_true", help="skip the core figures")
     arguments = parser.parse_args()
     if arguments.child:
+        if arguments.tree:
+            sys.path.insert(0, str(arguments.tree.resolve()))
         gui_child(arguments.small)
         return
-    core_figures(arguments.runs)
-    gui_figures(arguments.runs)
+    if not arguments.gui_only:
+        core_figures(arguments.runs)
+    gui_figures(arguments.runs, arguments.baseline)
 
 
 if __name__ == "__main__":

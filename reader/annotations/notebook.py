@@ -71,12 +71,23 @@ class NotebookQuery:
 class Notebook:
     """Every live annotation, grouped by document, with the filters over them.
 
-    The folded text of each annotation is computed once, when a text filter first needs it,
-    and kept: typing in the filter then costs a substring test per annotation, not a fold.
+    The folded text of each annotation is computed once, when a text filter first needs it
+    (or all at once by `prepare`, on the worker thread that read the notebook), and kept:
+    typing in the filter then costs a substring test per annotation, not a fold.
     """
 
     documents: list[NotebookDocument]
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
+    _tags: list[str] | None = field(default=None, repr=False)
+
+    def prepare(self, fold: Callable[[str], str]) -> Notebook:
+        """Fold every annotation's text and collect the tags now, so that neither a filter nor
+        the tag list does it later on the window's thread; returns the notebook itself."""
+        for document in self.documents:
+            for annotation in document.annotations:
+                self._haystack(annotation, fold)
+        self.tags()
+        return self
 
     @property
     def total(self) -> int:
@@ -84,8 +95,12 @@ class Notebook:
         return sum(len(d.annotations) for d in self.documents)
 
     def tags(self) -> list[str]:
-        """Every tag in use, sorted."""
-        return sorted({tag for d in self.documents for a in d.annotations for tag in a.tags})
+        """Every tag in use, sorted (collected once: a notebook never changes)."""
+        if self._tags is None:
+            self._tags = sorted(
+                {tag for d in self.documents for a in d.annotations for tag in a.tags}
+            )
+        return list(self._tags)
 
     def filtered(self, query: NotebookQuery, fold: Callable[[str], str]) -> list[NotebookDocument]:
         """The documents with at least one annotation that passes `query`, with only those."""
@@ -112,11 +127,16 @@ class Notebook:
             return False
         if not words:
             return True
+        haystack = self._haystack(annotation, fold)
+        return all(word in haystack for word in words)
+
+    def _haystack(self, annotation: Annotation, fold: Callable[[str], str]) -> str:
+        """The folded quote, note and tags of `annotation`, kept once made."""
         haystack = self._folded.get(annotation.id)
         if haystack is None:
             text = "\n".join((annotation.quote.exact, annotation.note, *annotation.tags))
             haystack = self._folded[annotation.id] = fold(text)
-        return all(word in haystack for word in words)
+        return haystack
 
 
 def read_notebook(

@@ -124,7 +124,9 @@ def import_file(
     """
     from reader.annotations.exchange.w3c_import import MAX_IMPORT_BYTES, load_w3c_file
 
-    loaded = load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES)
+    identifier = document.metadata.identifier.strip()
+    books = {identifier: document.fingerprint} if identifier else {}  # an EPUB's own source
+    loaded = load_w3c_file(path, document.fingerprint, MAX_IMPORT_BYTES, books)
     mine = _made_on(loaded, document)
     incoming = [replace(a, document_id=record.id) for a in mine]
     placed = place(incoming, document)

@@ -1,5 +1,6 @@
 """The File menu's lists made from state: recently opened files and the encodings to reopen
-with. They are not commands of the action table (nor rows of the shortcuts dialog)."""
+with. They are not commands of the action table (nor rows of the shortcuts dialog). And what
+File › Open offers: every format the reader opens."""
 
 from __future__ import annotations
 
@@ -10,7 +11,30 @@ from PySide6.QtWidgets import QMenu
 
 from reader.app.settings import Settings
 from reader.document.decode import SUPPORTED_ENCODINGS
+from reader.document.formats.sniff import EPUB_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from reader.ui.plain_text import menu_text, plain_tooltip
+
+TEXT_SUFFIXES = (".txt", ".text")
+
+
+def _patterns(suffixes: tuple[str, ...]) -> str:
+    return " ".join(f"*{suffix}" for suffix in suffixes)
+
+
+OPEN_FILE_FILTER = ";;".join(
+    (
+        "Books and texts ("
+        + _patterns(TEXT_SUFFIXES + EPUB_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES)
+        + ")",
+        f"EPUB books ({_patterns(EPUB_SUFFIXES)})",
+        f"Markdown ({_patterns(MARKDOWN_SUFFIXES)})",
+        f"Web pages ({_patterns(HTML_SUFFIXES)})",
+        f"Plain text ({_patterns(TEXT_SUFFIXES)})",
+        "All files (*)",
+    )
+)
+"""File › Open's filter, from the suffixes the format sniffer knows (a dragged file of any
+name is opened too: the sniffer reads its first bytes)."""
 
 
 def fill_encoding_menu(menu: QMenu, reopen: Callable[[str], None]) -> None:

@@ -9,13 +9,19 @@ in the details pane and the tooltip.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from reader.annotations.model import Annotation, Colour
 from reader.annotations.notebook import NotebookDocument
-from reader.ui.notebook_model import ANNOTATION_ROLE, DOCUMENT_ROLE, local_date
+from reader.ui.notebook_model import (
+    ANNOTATION_ROLE,
+    DOCUMENT_ROLE,
+    FOLDED_ROLE,
+    local_date,
+    where_text,
+)
 from reader.ui.plain_text import readable
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
@@ -23,6 +29,10 @@ PADDING = 6
 SWATCH = 10
 GUTTER = SWATCH + 10
 """From a row's left edge to its text: the swatch, and air after it."""
+INDENT = 16
+"""An annotation row sits this far in from its document's row, which has its arrow there."""
+ARROW = 4
+"""Half the size of a document row's folding arrow."""
 LINE_CHARACTERS = 400
 """More of a quote or note than any one line can show: the rest is never measured."""
 Index = QModelIndex | QPersistentModelIndex
@@ -75,11 +85,14 @@ class NotebookDelegate(QStyledItemDelegate):
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         annotation = index.data(ANNOTATION_ROLE)
         if isinstance(annotation, Annotation):
-            self._paint_annotation(painter, rect, option.font, annotation, text, muted)
+            body = rect.adjusted(INDENT, 0, 0, 0)
+            self._paint_annotation(painter, body, option.font, annotation, text, muted)
         else:
             document = index.data(DOCUMENT_ROLE)
             if isinstance(document, NotebookDocument):
-                self._paint_document(painter, rect, option.font, document, text, muted)
+                _paint_arrow(painter, rect, option.font, bool(index.data(FOLDED_ROLE)), muted)
+                body = rect.adjusted(INDENT, 0, 0, 0)
+                self._paint_document(painter, body, option.font, document, text, muted)
         painter.restore()
 
     def _paint_annotation(
@@ -152,13 +165,27 @@ class NotebookDelegate(QStyledItemDelegate):
         painter.drawText(where_row, Qt.AlignmentFlag.AlignVCenter, where)
 
 
-def where_text(document: NotebookDocument) -> str:
-    """Where a document's file is, or why it cannot be opened."""
-    path = document.record.path
-    if path is None:
-        return "No file: its annotations were imported"
-    shown = readable(str(path))
-    return f"File missing: {shown}" if document.missing else shown
+def _paint_arrow(painter: QPainter, rect: QRect, font: QFont, folded: bool, colour: QColor) -> None:
+    """A document row's arrow, by its title: pointing right when its annotations are folded
+    away, down when they are shown (drawn, so no font has to have the glyph)."""
+    x = rect.left() + ARROW
+    y = rect.top() + QFontMetrics(_bold(font)).lineSpacing() // 2
+    if folded:
+        points = [
+            QPoint(x - ARROW // 2, y - ARROW),
+            QPoint(x + ARROW, y),
+            QPoint(x - ARROW // 2, y + ARROW),
+        ]
+    else:
+        points = [
+            QPoint(x - ARROW, y - ARROW // 2),
+            QPoint(x + ARROW, y - ARROW // 2),
+            QPoint(x, y + ARROW),
+        ]
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawPolygon(points)
 
 
 def _one_line(text: str) -> str:

@@ -93,7 +93,8 @@ class NotebookLink(QObject):
         def work() -> None:
             try:
                 revision = store.revision()  # first: a change made meanwhile is read again
-                signals.read.emit(generation, (revision, read_notebook(store)), None)
+                notebook = read_notebook(store).prepare(fold)  # folds and tags, off the UI
+                signals.read.emit(generation, (revision, notebook), None)
             except StoreError as error:
                 signals.read.emit(generation, None, f"The annotations cannot be read: {error}")
 

@@ -1,20 +1,23 @@
-"""The notebook as a Qt item model: documents, and under each its annotations.
+"""The notebook as a Qt item model: one flat list of rows, each document's row followed by its
+annotations' rows (unless the user folded the document away).
 
-A real model, not a widget per row: ten thousand annotations cost ten thousand small Python
-objects the core already made, and the view asks only for the rows it paints. Filtering
-replaces the model's documents at once (a reset), which the view answers by painting the
-screenful it shows.
+A real model, not a widget per row, and flat rather than a tree on purpose: a tree view lays
+out every row of a group the moment the group is expanded, calling back into Python several
+times a row (ten thousand annotations: half a second with the window frozen), while a list view
+lays its rows out in batches between events. The rows are grouped on a worker thread
+(`grouped_rows`); showing them is a reset, which the view answers by painting one screenful.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from reader.annotations.model import Annotation
 from reader.annotations.notebook import NotebookDocument
-from reader.ui.plain_text import plain_tooltip
+from reader.ui.plain_text import plain_tooltip, readable
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -22,22 +25,38 @@ DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's `NotebookDocument` (for an annotation row: its document's)."""
 ANNOTATION_ROLE = Qt.ItemDataRole.UserRole + 2
 """The row's `Annotation`; None on a document row."""
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 3
+"""Whether a document row's annotations are folded away."""
 TOOLTIP_CHARACTERS = 400
-_DOCUMENT_ROW = 0
-"""The internal id of a document row; an annotation row's is its document's row + 1."""
+Row = tuple[NotebookDocument, Annotation | None]
+"""A document's row (its annotation None), or one of its annotations' rows."""
 
 
-class NotebookModel(QAbstractItemModel):
-    """Two levels, one column: a document per top-level row, its annotations as children."""
+def grouped_rows(documents: Iterable[NotebookDocument], folded: Collection[str] = ()) -> list[Row]:
+    """The rows for `documents`: each one's row, then its annotations' unless its id is in
+    `folded`. Qt-free, so a worker thread makes them."""
+    rows: list[Row] = []
+    for document in documents:
+        rows.append((document, None))
+        if document.record.id not in folded:
+            rows.extend((document, annotation) for annotation in document.annotations)
+    return rows
+
+
+class NotebookModel(QAbstractListModel):
+    """Document rows, each followed by its annotations' rows; one column."""
 
     def __init__(self) -> None:
         super().__init__()
         self._documents: list[NotebookDocument] = []
+        self._rows: list[Row] = []
+        self.folded: set[str] = set()
+        """The ids of the documents whose annotations the user folded away."""
 
-    def set_documents(self, documents: list[NotebookDocument]) -> None:
-        """Show `documents` instead of what was shown."""
+    def set_rows(self, documents: list[NotebookDocument], rows: list[Row]) -> None:
+        """Show `documents` as `rows` (made by `grouped_rows` with `folded`) instead."""
         self.beginResetModel()
-        self._documents = list(documents)
+        self._documents, self._rows = list(documents), rows
         self.endResetModel()
 
     @property
@@ -45,37 +64,41 @@ class NotebookModel(QAbstractItemModel):
         """The documents shown, in order."""
         return list(self._documents)
 
-    # -- the tree ------------------------------------------------------------------------------
+    def document_rows(self) -> list[int]:
+        """The row number of each document's row, in order."""
+        return [row for row, (_document, annotation) in enumerate(self._rows) if not annotation]
 
-    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        """The index of a row under `parent` (the root, or a document)."""
-        if column != 0 or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            if row >= len(self._documents):
-                return QModelIndex()
-            return self.createIndex(row, 0, _DOCUMENT_ROW)
-        if parent.internalId() != _DOCUMENT_ROW or row >= self.rowCount(parent):
-            return QModelIndex()
-        return self.createIndex(row, 0, parent.row() + 1)
+    def row_of(self, annotation_id: str) -> int | None:
+        """The row of an annotation, if it is shown."""
+        for row, (_document, annotation) in enumerate(self._rows):
+            if annotation is not None and annotation.id == annotation_id:
+                return row
+        return None
 
-    def parent(self, child: Index = ROOT) -> QModelIndex:  # type: ignore[override]
-        """A document row for an annotation row; the root for a document row."""
-        if not child.isValid() or child.internalId() == _DOCUMENT_ROW:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, _DOCUMENT_ROW)
+    def toggle_folded(self, row: int) -> None:
+        """Fold a document row's annotations away, or show them again."""
+        document, annotation = self._rows[row]
+        count = len(document.annotations)
+        if annotation is not None or not count:
+            return
+        if document.record.id in self.folded:
+            self.beginInsertRows(ROOT, row + 1, row + count)
+            self.folded.discard(document.record.id)
+            self._rows[row + 1 : row + 1] = [(document, a) for a in document.annotations]
+            self.endInsertRows()
+        else:
+            self.beginRemoveRows(ROOT, row + 1, row + count)
+            self.folded.add(document.record.id)
+            del self._rows[row + 1 : row + 1 + count]
+            self.endRemoveRows()
+        changed = self.index(row, 0)
+        self.dataChanged.emit(changed, changed, [FOLDED_ROLE])
+
+    # -- what a row holds ------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = ROOT) -> int:
-        """Documents at the root, annotations under a document, nothing under an annotation."""
-        if not parent.isValid():
-            return len(self._documents)
-        if parent.internalId() == _DOCUMENT_ROW:
-            return len(self._documents[parent.row()].annotations)
-        return 0
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        """One column: the delegate lays the row out itself."""
-        return 1
+        """Every row at the root; nothing under a row."""
+        return 0 if parent.isValid() else len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Every row can be chosen (the keyboard walks documents and annotations alike)."""
@@ -83,21 +106,15 @@ class NotebookModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    # -- what a row holds ------------------------------------------------------------------------
-
     def document_at(self, index: Index) -> NotebookDocument | None:
         """The document of a row (its own, or its annotation's)."""
-        if not index.isValid():
-            return None
-        row = index.row() if index.internalId() == _DOCUMENT_ROW else index.internalId() - 1
-        return self._documents[row] if row < len(self._documents) else None
+        row = index.row()
+        return self._rows[row][0] if index.isValid() and row < len(self._rows) else None
 
     def annotation_at(self, index: Index) -> Annotation | None:
         """The annotation of a row; None for a document row."""
-        document = self.document_at(index)
-        if document is None or index.internalId() == _DOCUMENT_ROW:
-            return None
-        return document.annotations[index.row()]
+        row = index.row()
+        return self._rows[row][1] if index.isValid() and row < len(self._rows) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Roles for the delegate, screen readers and tooltips."""
@@ -109,6 +126,8 @@ class NotebookModel(QAbstractItemModel):
             return document
         if role == ANNOTATION_ROLE:
             return annotation
+        if role == FOLDED_ROLE:
+            return annotation is None and document.record.id in self.folded
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return spoken(annotation) if annotation else spoken_document(document)
         if role == Qt.ItemDataRole.ToolTipRole and annotation is not None:
@@ -152,3 +171,39 @@ def local_date(timestamp: str, with_time: bool = False) -> str:
 
 def _cut(text: str) -> str:
     return text if len(text) <= TOOLTIP_CHARACTERS else text[:TOOLTIP_CHARACTERS] + "…"
+
+
+def where_text(document: NotebookDocument) -> str:
+    """Where a document's file is, or why it cannot be opened."""
+    path = document.record.path
+    if path is None:
+        return "No file: its annotations were imported"
+    shown = readable(str(path))
+    return f"File missing: {shown}" if document.missing else shown
+
+
+def count_text(shown: int, total: int, documents: int) -> str:
+    """How many annotations are shown, of how many, in how many documents."""
+    scope = f"in {documents:,} document{'' if documents == 1 else 's'}"
+    if shown == total:
+        return f"{total:,} annotation{'' if total == 1 else 's'} {scope}"
+    if not shown:
+        return f"None of {total:,} annotation{'' if total == 1 else 's'} matches"
+    return f"{shown:,} of {total:,} annotations shown, {scope}"
+
+
+def details_text(document: NotebookDocument, annotation: Annotation) -> str:
+    """An annotation whole, as plain text: quote, note, tags, colour and dates, document."""
+    parts = [f"“{annotation.quote.exact}”"]
+    if annotation.note:
+        parts.append(annotation.note)
+    if annotation.tags:
+        parts.append("  ".join(f"#{tag}" for tag in annotation.tags))
+    facts = [annotation.colour.value.capitalize(), f"made {local_date(annotation.created, True)}"]
+    if annotation.modified != annotation.created:
+        facts.append(f"changed {local_date(annotation.modified, True)}")
+    if annotation.orphan:
+        facts.append("could not be placed in the text")
+    parts.append(" · ".join(facts))
+    parts.append(f"{document.record.title}\n{where_text(document)}")
+    return readable("\n\n".join(parts))

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
+    QListView,
     QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +31,16 @@ from reader.annotations.model import Annotation, Colour
 from reader.annotations.notebook import Notebook, NotebookDocument, NotebookQuery
 from reader.ui.highlight_popup import colour_icon
 from reader.ui.message_bar import MessageBar
-from reader.ui.notebook_delegate import NotebookDelegate, where_text
-from reader.ui.notebook_model import NotebookModel, local_date
+from reader.ui.notebook_delegate import NotebookDelegate
+from reader.ui.notebook_filtering import NotebookFiltering
+from reader.ui.notebook_model import NotebookModel, Row, count_text, details_text
 from reader.ui.plain_text import plain_label, readable
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
 FILTER_DELAY_MS = 150
 """Typing waits this long for the next key before the list is filtered again."""
+LAYOUT_BATCH = 200
+"""Rows the list lays out between events: ten thousand are placed without a stall."""
 ALL = "__all__"
 EMPTY_NOTEBOOK = (
     "No notes yet.\n\nSelect a passage in any document and press H to highlight it, or N to "
@@ -61,8 +64,9 @@ class NotebookView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("notebook")
         self.setWindowTitle("Notebook — Reader")
-        self._fold = fold
         self._notebook = Notebook([])
+        self.filtering = NotebookFiltering(fold, self)
+        self.filtering.ready.connect(self._show_filtered)
         self._unavailable: str | None = None
         self._theme = THEMES["light"]
         self.model = NotebookModel()
@@ -73,9 +77,11 @@ class NotebookView(QWidget):
         self.filter.returnPressed.connect(self._enter_list)
         self.colour.currentIndexChanged.connect(lambda _index: self.refilter())
         self.tag.currentIndexChanged.connect(lambda _index: self.refilter())
-        self.tree.clicked.connect(self._on_clicked)
-        self.tree.activated.connect(self._on_activated)
-        self.tree.selectionModel().currentChanged.connect(lambda now, _was: self._show_details(now))
+        self.entries.clicked.connect(self._on_clicked)
+        self.entries.activated.connect(self._on_activated)
+        self.entries.selectionModel().currentChanged.connect(
+            lambda now, _was: self._show_details(now)
+        )
         self.set_theme(self._theme)
 
     def _build(self) -> None:
@@ -102,14 +108,14 @@ class NotebookView(QWidget):
         bar.addWidget(self.tag, 1)
         bar.addWidget(self.export_button)
         self.message_bar = MessageBar()
-        self.tree = QTreeView()
-        self.tree.setObjectName("notebookList")
-        self.tree.setAccessibleName("All annotations")
-        self.tree.setHeaderHidden(True)
-        self.tree.setModel(self.model)
-        self.tree.setItemDelegate(NotebookDelegate(self.tree))
-        self.tree.setIndentation(14)
-        self.tree.setVerticalScrollMode(QTreeView.ScrollMode.ScrollPerPixel)
+        self.entries = QListView()
+        self.entries.setObjectName("notebookList")
+        self.entries.setAccessibleName("All annotations")
+        self.entries.setModel(self.model)
+        self.entries.setItemDelegate(NotebookDelegate(self.entries))
+        self.entries.setLayoutMode(QListView.LayoutMode.Batched)
+        self.entries.setBatchSize(LAYOUT_BATCH)
+        self.entries.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.empty = plain_label()
         self.empty.setObjectName("notebookEmpty")
         self.empty.setWordWrap(True)
@@ -118,7 +124,7 @@ class NotebookView(QWidget):
         self.empty.setBackgroundRole(QPalette.ColorRole.Base)  # the list's ground, not a hole
         self.empty.setAutoFillBackground(True)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.tree)
+        self.pages.addWidget(self.entries)
         self.pages.addWidget(self.empty)
         self.details = QPlainTextEdit()
         self.details.setObjectName("notebookDetails")
@@ -149,7 +155,7 @@ class NotebookView(QWidget):
     def set_theme(self, theme: Theme) -> None:
         """Swatches in `theme`'s shades (the palette itself comes from the application)."""
         self._theme = theme
-        delegate = self.tree.itemDelegate()
+        delegate = self.entries.itemDelegate()
         if isinstance(delegate, NotebookDelegate):
             delegate.set_theme(theme)
         current = self.colour.currentData()
@@ -161,7 +167,7 @@ class NotebookView(QWidget):
             self.colour.addItem(icon, colour.value.capitalize(), colour.value)
         self.colour.setCurrentIndex(max(self.colour.findData(current), 0))
         self.colour.blockSignals(False)
-        self.tree.viewport().update()
+        self.entries.viewport().update()
 
     def set_notebook(self, notebook: Notebook, unavailable: str | None = None) -> None:
         """Show `notebook` with the filters as they are; `unavailable` says why there is none."""
@@ -187,40 +193,38 @@ class NotebookView(QWidget):
         )
 
     def refilter(self) -> None:
-        """Show the annotations that pass the filters, keeping the chosen one chosen."""
+        """Filter the list again, on a worker; what it shows changes when the answer comes."""
         self._refilter_timer.stop()
+        self.filtering.request(self._notebook, self.query(), frozenset(self.model.folded))
+
+    def _show_filtered(self, shown: list[NotebookDocument], rows: list[Row]) -> None:
+        """Show the annotations that passed the filters, keeping the chosen one chosen."""
         chosen = self.current_annotation()
-        shown = self._notebook.filtered(self.query(), self._fold)
-        self.model.set_documents(shown)
-        self.tree.expandAll()
+        self.model.set_rows(shown, rows)
         total, count = self._notebook.total, sum(len(d.annotations) for d in shown)
-        documents = len(shown)
         if self._unavailable:
             self.empty.setText(self._unavailable)
         else:
             self.empty.setText(EMPTY_NOTEBOOK if not total else NOTHING_MATCHES)
-        self.pages.setCurrentWidget(self.tree if count else self.empty)
+        self.pages.setCurrentWidget(self.entries if count else self.empty)
         self.details.setVisible(count > 0)
         self.export_button.setEnabled(total > 0)
-        self.count.setText(count_text(count, total, documents))
+        self.count.setText(count_text(count, total, len(shown)))
         self._choose(chosen.id if chosen else None)
 
     def current_annotation(self) -> Annotation | None:
         """The annotation chosen in the list, if an annotation row is chosen."""
-        return self.model.annotation_at(self.tree.currentIndex())
+        return self.model.annotation_at(self.entries.currentIndex())
 
     def annotation_index(self, annotation_id: str) -> QModelIndex:
         """The row of an annotation shown in the list (invalid if it is not shown)."""
-        for row, document in enumerate(self.model.documents):
-            for number, annotation in enumerate(document.annotations):
-                if annotation.id == annotation_id:
-                    return self.model.index(number, 0, self.model.index(row, 0))
-        return QModelIndex()
+        row = self.model.row_of(annotation_id)
+        return self.model.index(row, 0) if row is not None else QModelIndex()
 
     def _choose(self, annotation_id: str | None) -> None:
         index = self.annotation_index(annotation_id) if annotation_id else QModelIndex()
         if index.isValid():
-            self.tree.setCurrentIndex(index)
+            self.entries.setCurrentIndex(index)
         else:
             self._show_details(QModelIndex())
 
@@ -235,13 +239,26 @@ class NotebookView(QWidget):
 
     def _enter_list(self) -> None:
         """Enter in the filter: into the list, on its first annotation."""
-        if self.model.rowCount():
-            self.tree.setCurrentIndex(self.model.index(0, 0, self.model.index(0, 0)))
-            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        first = next(
+            (
+                n
+                for n in range(self.model.rowCount())
+                if self.model.annotation_at(self.model.index(n))
+            ),
+            None,
+        )
+        if first is not None:
+            self.entries.setCurrentIndex(self.model.index(first, 0))
+            self.entries.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_clicked(self, index: QModelIndex) -> None:
+        """An annotation: go there; a document: fold its annotations away, or show them."""
         annotation, document = self.model.annotation_at(index), self.model.document_at(index)
-        if annotation is not None and document is not None:
+        if document is None:
+            return
+        if annotation is None:
+            self.model.toggle_folded(index.row())
+        else:
             self.go_to.emit(document, annotation)
 
     def _on_activated(self, index: QModelIndex) -> None:
@@ -252,30 +269,3 @@ class NotebookView(QWidget):
             self.open_document.emit(document)
         else:
             self.go_to.emit(document, annotation)
-
-
-def count_text(shown: int, total: int, documents: int) -> str:
-    """How many annotations are shown, of how many, in how many documents."""
-    scope = f"in {documents:,} document{'' if documents == 1 else 's'}"
-    if shown == total:
-        return f"{total:,} annotation{'' if total == 1 else 's'} {scope}"
-    if not shown:
-        return f"None of {total:,} annotation{'' if total == 1 else 's'} matches"
-    return f"{shown:,} of {total:,} annotations shown, {scope}"
-
-
-def details_text(document: NotebookDocument, annotation: Annotation) -> str:
-    """An annotation whole, as plain text: quote, note, tags, colour and dates, document."""
-    parts = [f"“{annotation.quote.exact}”"]
-    if annotation.note:
-        parts.append(annotation.note)
-    if annotation.tags:
-        parts.append("  ".join(f"#{tag}" for tag in annotation.tags))
-    facts = [annotation.colour.value.capitalize(), f"made {local_date(annotation.created, True)}"]
-    if annotation.modified != annotation.created:
-        facts.append(f"changed {local_date(annotation.modified, True)}")
-    if annotation.orphan:
-        facts.append("could not be placed in the text")
-    parts.append(" · ".join(facts))
-    parts.append(f"{document.record.title}\n{where_text(document)}")
-    return readable("\n\n".join(parts))

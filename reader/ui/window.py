@@ -23,7 +23,7 @@ from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
 from reader.ui.book_links import BookLinks
-from reader.ui.file_menus import fill_encoding_menu, fill_recent_menu
+from reader.ui.file_menus import OPEN_FILE_FILTER, fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import HelpMenu
 from reader.ui.highlight_imports import HighlightImports
 from reader.ui.library_screen import LibraryScreen
@@ -46,7 +46,6 @@ from reader.ui.toc_panel import TocPanel
 
 APP_TITLE = "Reader"
 SEARCH_PREPARE_DELAY_MS = 300
-TEXT_FILE_FILTER = "Text files (*.txt *.text *.md);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -186,7 +185,7 @@ class MainWindow(QMainWindow):
         """Ask for a file and open it."""
         current = self.current_path()
         start = str(current.parent if current else Path.home())
-        name, _filter = QFileDialog.getOpenFileName(self, "Open a text", start, TEXT_FILE_FILTER)
+        name, _filter = QFileDialog.getOpenFileName(self, "Open a book", start, OPEN_FILE_FILTER)
         if name:
             self.open_path(Path(name))
 

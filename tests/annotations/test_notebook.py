@@ -220,3 +220,25 @@ def test_the_filter_keeps_exactly_what_a_brute_force_keeps(
         return words_found and colour in (None, a.colour) and tag in (None, *a.tags)
 
     assert kept == [a.id for a in items if passes(a)]
+
+
+def test_a_prepared_notebook_filters_alike_without_folding_again(
+    store: AnnotationStore, two: TwoDocuments
+) -> None:
+    folded: list[str] = []
+
+    def counting_fold(text: str) -> str:
+        folded.append(text)
+        return fold(text)
+
+    lazy = read_notebook(store)
+    prepared = read_notebook(store).prepare(counting_fold)
+    folds_to_prepare = len(folded)
+    queries = [NotebookQuery("寺庙"), NotebookQuery("算力 中心"), NotebookQuery(tag="模型")]
+
+    answers = [ids(prepared.filtered(query, counting_fold)) for query in queries]
+
+    assert answers == [ids(lazy.filtered(query, fold)) for query in queries]
+    assert folds_to_prepare == 5  # one per annotation, on the thread that prepared it
+    assert folded[5:] == ["寺庙", "算力", "中心"]  # afterwards only the typed words
+    assert prepared.tags() == ["地方", "基建", "模型", "算力", "聲音"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +16,14 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from reader.annotations.model import Annotation, Colour, annotate
+from reader.annotations.notebook import NotebookDocument, read_notebook
 from reader.annotations.session import AnnotationSession
 from reader.annotations.store import AnnotationStore
 from reader.app.paths import AppPaths
 from reader.app.services import Services
+from reader.search.folding import fold
 from reader.ui.notebook_delegate import NotebookDelegate
+from reader.ui.notebook_model import FOLDED_ROLE
 from reader.ui.notebook_view import EMPTY_NOTEBOOK, NotebookView
 from reader.ui.theme import THEMES, highlight_colour
 from reader.ui.window import MainWindow
@@ -64,24 +68,38 @@ def show_notebook(qtbot: QtBot, window: MainWindow) -> NotebookView:
     qtbot.addWidget(view)
     qtbot.waitExposed(view, timeout=HANG_TIMEOUT_MS)
     qtbot.waitUntil(lambda: not window.notebook.reading, timeout=HANG_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not view.filtering.busy, timeout=HANG_TIMEOUT_MS)
     return view
 
 
 def shown_quotes(view: NotebookView) -> list[list[str]]:
-    model = view.model
-    return [[a.quote.exact for a in d.annotations] for d in model.documents]
+    """The quotes of the rows shown, by document (the rows, not the model's documents)."""
+    model, shown = view.model, []
+    for row in range(model.rowCount()):
+        annotation = model.annotation_at(model.index(row, 0))
+        if annotation is None:
+            shown.append([])
+        else:
+            shown[-1].append(annotation.quote.exact)
+    return shown
+
+
+def wait_until_shown(qtbot: QtBot, view: NotebookView, quotes: list[list[str]]) -> None:
+    """Until the filters' answer is on screen (filtering runs on a worker)."""
+    qtbot.waitUntil(lambda: shown_quotes(view) == quotes, timeout=HANG_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not view.filtering.busy, timeout=HANG_TIMEOUT_MS)
 
 
 def row_of(view: NotebookView, annotation: Annotation) -> QModelIndex:
     index = view.annotation_index(annotation.id)
     assert index.isValid()
-    view.tree.scrollTo(index)
+    view.entries.scrollTo(index)
     return index
 
 
 def click(qtbot: QtBot, view: NotebookView, annotation: Annotation) -> None:
-    rect = view.tree.visualRect(row_of(view, annotation))
-    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rect = view.entries.visualRect(row_of(view, annotation))
+    qtbot.mouseClick(view.entries.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def wait_until_shown_at(qtbot: QtBot, window: MainWindow, annotation: Annotation) -> None:
@@ -101,15 +119,15 @@ def test_every_annotation_is_listed_by_document_with_its_count(
 ) -> None:
     view = show_notebook(qtbot, reader)
 
-    assert view.isVisible() and view.pages.currentWidget() is view.tree
+    assert view.isVisible() and view.pages.currentWidget() is view.entries
     assert shown_quotes(view) == [
         [a.quote.exact for a in two.on_small],
         [a.quote.exact for a in two.on_article],
     ]
-    titles = [view.model.index(row, 0).data() for row in range(view.model.rowCount())]
+    titles = [view.model.index(row, 0).data() for row in view.model.document_rows()]
     assert titles[0].startswith(f"{two.small.title}, 2 annotations")
     assert view.count.text() == "5 annotations in 2 documents"
-    assert view.tree.isExpanded(view.model.index(1, 0))
+    assert view.model.document_rows() == [0, 3]  # every document's annotations are shown
 
 
 def test_filters_by_folded_text_colour_and_tag(
@@ -125,9 +143,10 @@ def test_filters_by_folded_text_colour_and_tag(
     qtbot.waitUntil(lambda: shown_quotes(view) == [["鐘聲"], ["智算中心"]], timeout=HANG_TIMEOUT_MS)
     view.colour.setCurrentIndex(0)
     view.tag.setCurrentIndex(view.tag.findData("模型"))
-    assert shown_quotes(view) == [["大模型"]]
+    wait_until_shown(qtbot, view, [["大模型"]])
     view.tag.setCurrentIndex(view.tag.findData("地方"))
     view.colour.setCurrentIndex(view.colour.findData(Colour.PINK.value))
+    wait_until_shown(qtbot, view, [])
     assert view.pages.currentWidget() is view.empty
     assert view.empty.text() == "No annotation matches these filters."
 
@@ -157,10 +176,10 @@ def test_enter_on_an_annotation_of_the_open_document_scrolls_to_it(
     reader.navigation.scroll_to_end()
     view = show_notebook(qtbot, reader)
     target = two.on_article[1]
-    view.tree.setCurrentIndex(row_of(view, target))
-    view.tree.setFocus()
+    view.entries.setCurrentIndex(row_of(view, target))
+    view.entries.setFocus()
 
-    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    qtbot.keyClick(view.entries, Qt.Key.Key_Return)
 
     wait_until_shown_at(qtbot, reader, target)
     assert not reader.notebook.jump.waiting
@@ -245,13 +264,13 @@ def test_a_note_of_100k_characters_is_shown_whole_beside_a_one_line_row(
     view = show_notebook(qtbot, reader)
 
     index = row_of(view, two.on_small[0])
-    view.tree.setCurrentIndex(index)
+    view.entries.setCurrentIndex(index)
 
     assert view.details.toPlainText().count("長") == 99_995
     assert "最後的字" in view.details.toPlainText()
-    delegate = view.tree.itemDelegate()
+    delegate = view.entries.itemDelegate()
     assert isinstance(delegate, NotebookDelegate)
-    assert view.tree.visualRect(index).height() < 5 * view.fontMetrics().lineSpacing()
+    assert view.entries.visualRect(index).height() < 5 * view.fontMetrics().lineSpacing()
     assert not view.grab().isNull()
 
 
@@ -268,9 +287,9 @@ def test_ten_thousand_annotations_are_rows_of_a_model_not_widgets(
         store.import_annotations(many)
 
     view = show_notebook(qtbot, reader)
-    view.tree.scrollToBottom()
+    view.entries.scrollToBottom()
     painted = view.grab()
-    rows = view.model.rowCount(view.model.index(0, 0))
+    rows = len(view.model.documents[0].annotations)
     type_text(view.filter, "第9999条")
     qtbot.waitUntil(
         lambda: view.count.text().startswith("1 of 10,005 annotations shown"),
@@ -335,7 +354,7 @@ def test_swatches_and_colours_follow_the_theme(
     qtbot: QtBot, reader: MainWindow, two: TwoDocuments
 ) -> None:
     view = show_notebook(qtbot, reader)
-    delegate = view.tree.itemDelegate()
+    delegate = view.entries.itemDelegate()
     assert isinstance(delegate, NotebookDelegate)
     light = delegate.swatch(Colour.YELLOW)
 
@@ -357,3 +376,56 @@ def test_closing_the_reading_window_closes_the_notebook(
 
     assert not view.isVisible()
     assert reader.notebook.view is None
+
+
+def test_a_filter_typed_while_another_is_computed_shows_only_the_latest(
+    qtbot: QtBot, app_paths: AppPaths, two: TwoDocuments
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_fold(text: str) -> str:
+        if text == "寺庙":  # the first filter's word: it computes until released
+            entered.set()
+            release.wait(HANG_TIMEOUT_MS / 1000)
+        return fold(text)
+
+    view = NotebookView(slow_fold)
+    qtbot.addWidget(view)
+    with another_connection(app_paths) as store:
+        notebook = read_notebook(store)  # not prepared: the filter folds on its worker
+    answers: list[list[NotebookDocument]] = []
+    view.filtering.ready.connect(lambda shown, _rows: answers.append(shown))
+    view.set_notebook(notebook)
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=HANG_TIMEOUT_MS)
+
+    view.filter.setText("寺庙")
+    view.refilter()
+    assert entered.wait(HANG_TIMEOUT_MS / 1000), "the first filter never started"
+    view.filter.setText("智算")
+    view.refilter()
+    release.set()
+    wait_until_shown(qtbot, view, [["智算中心"]])
+
+    assert [[a.quote.exact for d in shown for a in d.annotations] for shown in answers[1:]] == [
+        ["智算中心"]
+    ]
+    assert view.count.text() == "1 of 5 annotations shown, in 1 document"
+
+
+def test_clicking_a_document_folds_its_annotations_away_and_back(
+    qtbot: QtBot, reader: MainWindow, two: TwoDocuments
+) -> None:
+    view = show_notebook(qtbot, reader)
+    everything = shown_quotes(view)
+    header = view.entries.visualRect(view.model.index(0, 0))
+
+    qtbot.mouseClick(view.entries.viewport(), Qt.MouseButton.LeftButton, pos=header.center())
+
+    assert shown_quotes(view) == [[], everything[1]]
+    assert view.model.index(0, 0).data(FOLDED_ROLE) is True
+    type_text(view.filter, "鐘")  # a filter keeps it folded
+    wait_until_shown(qtbot, view, [[]])
+    view.filter.clear()
+    wait_until_shown(qtbot, view, [[], everything[1]])
+    qtbot.mouseClick(view.entries.viewport(), Qt.MouseButton.LeftButton, pos=header.center())
+    assert shown_quotes(view) == everything

@@ -32,7 +32,7 @@ def render(
     elif kind == "koreader":
         content = to_koreader(document, [*placed, *orphans])
     else:
-        # The target's source stays our document URN (not the file's path): it carries the
-        # fingerprint, so a re-import lands on the same text, and a file can move.
+        # The target's source is the book's identifier or our document URN, never the file's
+        # path: a re-import lands on the same document, and a file can move.
         content = json.dumps(to_w3c(document, [*placed, *orphans]), ensure_ascii=False, indent=1)
     return content if content.endswith("\n") else content + "\n"

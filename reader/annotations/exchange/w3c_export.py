@@ -12,6 +12,7 @@ purpose ``commenting``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from reader.annotations.model import Annotation, Colour
@@ -36,9 +37,12 @@ def to_w3c(
 ) -> dict[str, object]:
     """An `AnnotationCollection` holding `annotations`, ready for `json.dumps`.
 
-    Each target's source is `source` when given (a URL the user chose), otherwise the URN of the
-    text the annotation's selectors were made on, which lets `from_w3c` restore it.
+    Each target's source is `source` when given (a URL the user chose), else the book's own
+    identifier (an EPUB's ``urn:uuid:`` or ``urn:isbn:``, which other EPUB readers know it by,
+    and which `from_w3c` matches to the document again), else the URN of the text the
+    annotation's selectors were made on, which lets `from_w3c` restore it.
     """
+    source = source or book_source(document)
     items = [w3c_annotation(a, source, _cfi(document, a)) for a in annotations]
     return annotation_collection(f"{COLLECTION_URN}{document.fingerprint}", document.title, items)
 
@@ -55,6 +59,16 @@ def annotation_collection(
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
+
+
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+def book_source(document: Document) -> str | None:
+    """The identifier the book's package gives, when it is an IRI (a target's source must be
+    one): ``urn:uuid:…``, ``urn:isbn:…``, a URL; None for text files and bare identifiers."""
+    identifier = document.metadata.identifier.strip()
+    return identifier if _IRI_SCHEME.fullmatch(identifier) else None
 
 
 EPUB_CFI = "http://www.idpf.org/epub/linking/cfi/epub-cfi.html"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -37,7 +38,10 @@ _MAX_ID_LENGTH = 4096
 
 
 def load_w3c_file(
-    path: Path, document_fingerprint: str | None = None, max_bytes: int = MAX_IMPORT_BYTES
+    path: Path,
+    document_fingerprint: str | None = None,
+    max_bytes: int = MAX_IMPORT_BYTES,
+    books: Mapping[str, str] | None = None,
 ) -> list[Annotation]:
     """`from_w3c` on the file at `path`, refusing a non-file or an oversized one before reading
     (opened first and then checked, as documents are: a FIFO swapped in never hangs it)."""
@@ -47,17 +51,22 @@ def load_w3c_file(
         raise ImportFormatError(_too_large(path.stat().st_size, max_bytes)) from None
     except DocumentError as error:
         raise ImportFormatError(str(error)) from None
-    return from_w3c(data, document_fingerprint, max_bytes)
+    return from_w3c(data, document_fingerprint, max_bytes, books)
 
 
 def from_w3c(
-    data: bytes | str, document_fingerprint: str | None = None, max_bytes: int = MAX_IMPORT_BYTES
+    data: bytes | str,
+    document_fingerprint: str | None = None,
+    max_bytes: int = MAX_IMPORT_BYTES,
+    books: Mapping[str, str] | None = None,
 ) -> list[Annotation]:
     """The annotations in a W3C Web Annotation JSON(-LD) document.
 
     Accepts an `AnnotationCollection` (with `first.items` or `items`), an `AnnotationPage`, a
     single `Annotation` or a JSON list of them. The text an annotation's selectors were made
-    on comes from its target's ``urn:reader:document:`` source, else is `document_fingerprint`;
+    on comes from its target's ``urn:reader:document:`` source, or from `books` (a book's
+    identifier, as an EPUB's package gives it, to its text's fingerprint) when the source is
+    one of those identifiers, else is `document_fingerprint`;
     which local document it goes to is the importer's choice (`document_id` is left empty).
     A missing `created` or `modified` stays empty: unknown, so older than any local edit.
     Raises `ImportFormatError` on the first problem found.
@@ -85,7 +94,7 @@ def from_w3c(
     annotations: list[Annotation] = []
     first_seen: dict[str, int] = {}
     for number, item in enumerate(items, start=1):
-        annotation = annotation_from_w3c(item, f"item {number}", document_fingerprint)
+        annotation = annotation_from_w3c(item, f"item {number}", document_fingerprint, books)
         if annotation.id in first_seen:
             raise ImportFormatError(
                 f"Items {first_seen[annotation.id]} and {number} have the same id "
@@ -150,7 +159,12 @@ def _page_items(page: dict[str, object], where: str) -> list[object]:
     return items
 
 
-def annotation_from_w3c(item: object, where: str, document_fingerprint: str | None) -> Annotation:
+def annotation_from_w3c(
+    item: object,
+    where: str,
+    document_fingerprint: str | None,
+    books: Mapping[str, str] | None = None,
+) -> Annotation:
     """The annotation a W3C item describes (`where` names it in messages); raises
     `ImportFormatError` for anything this reader cannot take."""
     if not isinstance(item, dict):
@@ -172,7 +186,7 @@ def annotation_from_w3c(item: object, where: str, document_fingerprint: str | No
     return Annotation(
         id=identifier,
         document_id="",
-        fingerprint=_document_of(target, where, document_fingerprint),
+        fingerprint=_document_of(target, where, document_fingerprint, books or {}),
         quote=quote,
         position=position,
         colour=_colour_of(target),
@@ -308,8 +322,12 @@ def _timestamp(item: dict[str, object], key: str, where: str) -> str | None:
     raise ImportFormatError(f"{where}: {key} is {value!r}, not an ISO 8601 date and time.")
 
 
-def _document_of(target: dict[str, object], where: str, fallback: str | None) -> str:
+def _document_of(
+    target: dict[str, object], where: str, fallback: str | None, books: Mapping[str, str]
+) -> str:
     source = target.get("source")
+    if isinstance(source, str) and source.strip() in books:
+        return books[source.strip()]
     if isinstance(source, str) and source.startswith(DOCUMENT_URN):
         fingerprint = source.removeprefix(DOCUMENT_URN)
         if _FINGERPRINT.fullmatch(fingerprint):
