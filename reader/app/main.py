@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reader import __version__
 
-COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import")
+COMMANDS = ("toc", "search", "annotate", "annotations", "export", "import", "lookup")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         "                                            highlight a passage\n"
         "  annotations [PATH] [--json]               list the document's annotations\n"
         "  export [PATH] --format markdown|w3c [-o FILE]  export them\n"
-        "  import FILE [PATH]                        import W3C JSON-LD annotations\n",
+        "  import FILE [PATH]                        import W3C JSON-LD annotations\n"
+        "  lookup TEXT [--json]                      CC-CEDICT entries and pinyin\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", metavar="PATH", help="a text file to open")
