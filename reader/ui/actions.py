@@ -94,6 +94,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("line_down", "Scroll Down a Line", R, page_keys=("Down",)),
     _spec("line_up", "Scroll Up a Line", R, page_keys=("Up",)),
     _spec("copy", "&Copy", R, "Ctrl+C", standard=Key.Copy, handler="view.copy"),
+    _spec(
+        "lookup",
+        "&Look Up in Dictionary",
+        R,
+        "D",
+        handler="chinese.lookup.look_up_selection",
+        note="the selection; or Ctrl+click or Alt+click a character",
+    ),
     # -- navigation
     _spec(
         "next_section", "&Next Section", N, "Ctrl+PgDown", "]", handler="navigation.next_section"
@@ -200,6 +208,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "zoom_out", "Zoom &Out", V, "Ctrl+-", standard=Key.ZoomOut, handler="appearance.zoom_out"
     ),
     _spec("actual_size", "&Actual Size", V, "Ctrl+0", handler="appearance.reset_font_size"),
+    _spec("pinyin", "&Pinyin", V, "P", handler="chinese.display.toggle_pinyin"),
+    _spec(
+        "full_width",
+        "Full-&width Punctuation",
+        V,
+        handler="chinese.display.toggle_full_width_punctuation",
+    ),
     _spec("contents_panel", "&Contents Panel", V, "F9", panel="panels.toc_dock"),
     _spec("search_panel", "&Search Panel", V, panel="panels.search_dock"),
     _spec("annotations_panel", "&Annotations Panel", V, "F10", panel="panels.annotations_dock"),

@@ -143,7 +143,13 @@ class AboutDialog(QDialog):
             ("Search indexes (safe to delete):", paths.cache_dir),
         ):
             folders.addRow(caption, self._path_label(folder))
-        licence = QLabel("Licensed under the MIT licence.", self)
+        licence = QLabel(
+            "Licensed under the MIT licence. The dictionary is CC-CEDICT (MDBG and its "
+            "contributors), used under CC BY-SA 4.0; pinyin readings by pypinyin (MIT).",
+            self,
+        )
+        licence.setObjectName("licence")
+        licence.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

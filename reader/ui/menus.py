@@ -23,7 +23,7 @@ class Submenu:
     title: str
     items: tuple[str | Submenu, ...] = ()
     dynamic: str = ""
-    """The name the window fills this menu under ("recent", "encoding", "theme")."""
+    """The name the window fills this menu under ("recent", "encoding", "theme"...)."""
 
 
 SEPARATOR = "-"
@@ -50,6 +50,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "redo",
             SEPARATOR,
             "copy",
+            "lookup",
             SEPARATOR,
             "highlight",
             "note",
@@ -67,6 +68,10 @@ MENU_BAR: tuple[Submenu, ...] = (
             "zoom_in",
             "zoom_out",
             "actual_size",
+            SEPARATOR,
+            "pinyin",
+            Submenu("C&haracters", dynamic="characters"),
+            "full_width",
             SEPARATOR,
             "contents_panel",
             "search_panel",
