@@ -3,9 +3,9 @@
 The layer is a transparent widget over the view's viewport. It paints only the lines in sight,
 positioned from the text layout (the line's baseline, the character's x range), so it changes
 nothing in the text: selection, search and highlights work on the same characters. Readings
-come from `reader.chinese.readings`, by phrase, one paragraph at a time, and are kept per
-paragraph text so scrolling back costs nothing. A reading wider than its character is
-condensed to fit, as ruby is in print.
+come from `reader.chinese.readings`, by phrase, one paragraph at a time, worked out on a worker
+thread and kept per paragraph text, so neither a jump nor scrolling back stalls the window.
+Where each reading goes is `reader.ui.pinyin_geometry`'s business.
 """
 
 from __future__ import annotations
@@ -14,46 +14,57 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetricsF,
     QPainter,
     QPaintEvent,
+    QStaticText,
     QTextBlock,
-    QTextLine,
+    QTransform,
 )
 from PySide6.QtWidgets import QWidget
 
+from reader.ui.pinyin_geometry import ReadingStyle, block_font, utf16_starts, x_of
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import LINE_HEIGHT_PERCENT, THEMES, Theme
+from reader.ui.workers import run_in_background
 
 PINYIN_LINE_HEIGHT_PERCENT = 165
 """Body line height while pinyin is shown: room for a line of readings above each line."""
 PINYIN_LETTER_SPACING = 112.0
 """Character advance while pinyin is shown, in percent: a reading gets room to breathe."""
-PINYIN_SCALE = 0.5
-"""Reading size, relative to the size of the characters it reads."""
-MIN_CONDENSE = 0.55
-"""A long reading is condensed to its character's width, but never narrower than this."""
-GAP = 0.06
-"""Space between a reading and the top of its character, in ems of the character."""
 MAX_CACHED_PARAGRAPHS = 4000
+MAX_CACHED_TEXTS = 20000
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where one reading goes, in viewport coordinates."""
+    """Where one reading is drawn, in viewport coordinates."""
 
     position: int
     """The Qt document position of the character it reads."""
     reading: str
     box: QRectF
-    """The reading's box before condensing: centred over the character, above its glyph."""
-    condense: float
-    """Horizontal scale that makes the reading fit its character (1.0: no need)."""
+    """The reading as drawn: centred over its character, just above the character's ink."""
     font: QFont
+    """The reading's font, condensed (`QFont.stretch`) when the reading is wider than its
+    character."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    position: int
+    reading: str
+    box: QRectF
+    """Relative to the block's top left."""
+    font: QFont
+
+
+class _Signals(QObject):
+    read = Signal(object)
+    """Readings by paragraph text, from a worker."""
 
 
 class PinyinLayer(QWidget):
@@ -66,6 +77,14 @@ class PinyinLayer(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self._view, self._readings = view, readings
         self._cache: dict[str, list[str | None]] = {}
+        self._blocks: dict[int, list[_Item]] = {}
+        self._layout_key: tuple[object, float, float] | None = None
+        self._styles: dict[str, ReadingStyle] = {}
+        self._static: dict[tuple[str, int], QStaticText] = {}
+        self._waiting: list[str] = []
+        self._reading: set[str] = set()
+        self._signals = _Signals(self)
+        self._signals.read.connect(self._on_read)
         self._colour = QColor(THEMES["light"].muted)
         view.viewport().installEventFilter(self)
         view.verticalScrollBar().valueChanged.connect(self.update)
@@ -98,117 +117,124 @@ class PinyinLayer(QWidget):
         self.setGeometry(self._view.viewport().geometry())  # above the page, below the card
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the readings of the lines in `event`'s rectangle."""
+        """Draw the readings of the lines in `event`'s rectangle (each reading's text is
+        prepared once, as a `QStaticText`, and only placed here)."""
         painter = QPainter(self)
         painter.setPen(self._colour)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         area = QRectF(event.rect())
-        for placement in self.placements():
-            if not placement.box.intersects(area):
-                continue
-            painter.setFont(placement.font)
-            centre = placement.box.center()
-            painter.save()
-            painter.translate(centre)
-            painter.scale(placement.condense, 1.0)
-            box = placement.box.translated(-centre)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, placement.reading)
-            painter.restore()
+        current_font: QFont | None = None
+        for origin, items in self._visible_blocks():
+            for item in items:
+                box = item.box.translated(origin)
+                if box.bottom() < area.top() or box.top() > area.bottom():
+                    continue
+                if item.font is not current_font:
+                    painter.setFont(item.font)
+                    current_font = item.font
+                painter.drawStaticText(box.topLeft(), self._static_text(item))
         painter.end()
+
+    def _static_text(self, item: _Item) -> QStaticText:
+        key = (item.reading, id(item.font))
+        static = self._static.get(key)
+        if static is None:
+            if len(self._static) > MAX_CACHED_TEXTS:
+                self._static.clear()
+            static = self._static[key] = QStaticText(item.reading)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), item.font)
+        return static
 
     # -- where each reading goes (the painter's code, and the tests') ---------------------------
 
     def placements(self) -> list[Placement]:
-        """The readings of every line in sight of the viewport, where they are drawn."""
+        """The readings of every block in sight of the viewport, where they are drawn."""
+        return [
+            Placement(item.position, item.reading, item.box.translated(origin), item.font)
+            for origin, items in self._visible_blocks()
+            for item in items
+        ]
+
+    def _visible_blocks(self) -> Iterator[tuple[QPointF, list[_Item]]]:
         view, height = self._view, self._view.viewport().height()
-        if view.document().isEmpty():
-            return []
+        page = view.document()
+        if page.isEmpty():
+            return
+        key = (page, page.textWidth(), page.rootFrame().frameFormat().leftMargin())
+        if key != self._layout_key:  # laid out again: the readings go elsewhere
+            self._layout_key, self._blocks = key, {}
         scroll = QPointF(view.horizontalScrollBar().value(), view.verticalScrollBar().value())
-        layout = view.document().documentLayout()
-        block = view.document().findBlock(view.qt_position(view.offset_at_y(0)))
-        found: list[Placement] = []
+        layout = page.documentLayout()
+        block = page.findBlock(view.qt_position(view.offset_at_y(0)))
         while block.isValid():
             origin = layout.blockBoundingRect(block).topLeft() - scroll
             if origin.y() > height:
                 break
-            found.extend(self._block_placements(block, origin, height))
+            items = self._blocks.get(block.blockNumber())
+            if items is None:
+                items = self._block_items(block)
+                if items is not None:
+                    self._blocks[block.blockNumber()] = items
+            yield origin, items or []
             block = block.next()
-        return found
+        self._read_waiting()
 
-    def _block_placements(
-        self, block: QTextBlock, origin: QPointF, height: float
-    ) -> Iterator[Placement]:
+    def _block_items(self, block: QTextBlock) -> list[_Item] | None:
+        """The readings of `block`, placed relative to its top left (kept until the page is
+        laid out again); None while they are being read."""
         text = block.text()
-        readings = self._readings_of(text)
+        readings = self._cache.get(text)
+        if readings is None:
+            if text not in self._reading:
+                self._waiting.append(text)
+            return None
         if not any(readings):
-            return
+            return []
         lines = block.layout()
-        utf16 = _utf16_starts(text)
-        style = _Style(_block_font(block))
+        utf16 = utf16_starts(text)
+        style = self._style(block_font(block))
+        items = []
         for number in range(lines.lineCount()):
             line = lines.lineAt(number)
-            top = origin.y() + line.y()
-            if top + line.height() < 0 or top - line.height() > height:
-                continue
             first = bisect_left(utf16, line.textStart())
             last = bisect_left(utf16, line.textStart() + line.textLength())
-            for index in range(first, min(last, len(readings))):
+            last = min(last, len(readings))
+            xs = [x_of(line, utf16[index]) for index in range(first, last + 1)]
+            for index in range(first, last):
                 reading = readings[index]
                 if reading is not None:
-                    span = (utf16[index], utf16[index + 1])
-                    yield style.place(line, origin, block.position(), span, reading)
+                    left, right = xs[index - first], xs[index - first + 1]
+                    box, font = style.place(line, left, right, reading)
+                    items.append(_Item(block.position() + utf16[index], reading, box, font))
+        return items
 
-    def _readings_of(self, text: str) -> list[str | None]:
-        found = self._cache.get(text)
-        if found is None:
-            if len(self._cache) > MAX_CACHED_PARAGRAPHS:
-                self._cache.clear()
-            found = self._cache[text] = self._readings(text)
-        return found
+    def _style(self, font: QFont) -> ReadingStyle:
+        key = font.key()
+        if key not in self._styles:
+            self._styles[key] = ReadingStyle(font)
+        return self._styles[key]
 
+    # -- reading paragraphs off the UI thread ----------------------------------------------------
 
-def _utf16_starts(text: str) -> list[int]:
-    """The UTF-16 offset of each code point of `text` within it, and of its end."""
-    starts, at = [], 0
-    for character in text:
-        starts.append(at)
-        at += 2 if ord(character) > 0xFFFF else 1
-    starts.append(at)
-    return starts
+    @property
+    def busy(self) -> bool:
+        """Whether readings of paragraphs in sight are still being worked out."""
+        return bool(self._reading or self._waiting)
 
+    def _read_waiting(self) -> None:
+        """Read the paragraphs that came into sight on a worker: pypinyin takes a few
+        milliseconds a paragraph, too long to spend inside a paint when a jump brings a page
+        of new ones. Their readings are painted as soon as they arrive."""
+        if not self._waiting:
+            return
+        batch, self._waiting = list(dict.fromkeys(self._waiting)), []
+        self._reading.update(batch)
+        read, signals = self._readings, self._signals
+        run_in_background(lambda: signals.read.emit({text: read(text) for text in batch}))
 
-def _x(line: QTextLine, position: int) -> float:
-    """The x of UTF-16 `position` on `line` (PySide answers with a pair, typed as object)."""
-    answer = line.cursorToX(position)
-    return float(answer[0] if isinstance(answer, tuple) else answer)  # type: ignore[arg-type]
-
-
-def _block_font(block: QTextBlock) -> QFont:
-    """The font of `block`'s text (a heading's is larger), resolved against the page's."""
-    fragment = block.begin().fragment()
-    char_format = fragment.charFormat() if fragment.isValid() else block.charFormat()
-    return char_format.font().resolve(block.document().defaultFont())
-
-
-class _Style:
-    """The reading font and metrics for characters of one font."""
-
-    def __init__(self, character_font: QFont) -> None:
-        self.font = QFont(character_font)
-        self.font.setPointSizeF(max(character_font.pointSizeF() * PINYIN_SCALE, 5.0))
-        self._metrics, self._character = QFontMetricsF(self.font), QFontMetricsF(character_font)
-
-    def place(
-        self, line: QTextLine, origin: QPointF, block_start: int, span: tuple[int, int], text: str
-    ) -> Placement:
-        """The reading `text` of the character at `span` (UTF-16, in its block) on `line`."""
-        left, right = _x(line, span[0]), _x(line, span[1])
-        width, height = self._metrics.horizontalAdvance(text), self._metrics.height()
-        # CJK glyphs fill most of the em box: their top is close to the font's ascent.
-        glyph_top = origin.y() + line.y() + line.ascent() - self._character.ascent() * 0.92
-        bottom = glyph_top - GAP * self._character.height()
-        centre = origin.x() + (left + right) / 2
-        box = QRectF(centre - width / 2, bottom - height, width, height)
-        room = abs(right - left) * 0.96
-        condense = 1.0 if width <= room else max(room / width, MIN_CONDENSE)
-        return Placement(block_start + span[0], text, box, condense, self.font)
+    def _on_read(self, found: dict[str, list[str | None]]) -> None:
+        if len(self._cache) > MAX_CACHED_PARAGRAPHS:
+            self._cache.clear()
+        self._cache.update(found)
+        self._reading.difference_update(found)
+        self.update()

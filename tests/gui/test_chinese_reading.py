@@ -14,6 +14,7 @@ from reader.annotations.store import AnnotationStore
 from reader.app.paths import AppPaths
 from reader.app.services import Services
 from reader.chinese.readings import readings
+from reader.ui.pinyin_layer import PinyinLayer, Placement
 from reader.ui.window import MainWindow
 
 from .conftest import HANG_TIMEOUT_MS, MakeWindow, wait_for_load
@@ -73,6 +74,17 @@ def wait_for_word(qtbot: QtBot, window: MainWindow) -> None:
 # -- pinyin --------------------------------------------------------------------------------------
 
 
+def placements_when_read(qtbot: QtBot, layer: PinyinLayer) -> list[Placement]:
+    """The readings in sight, once the worker has read the paragraphs that came into view."""
+
+    def read() -> bool:
+        layer.placements()  # asks for the paragraphs in sight
+        return not layer.busy
+
+    qtbot.waitUntil(read, timeout=HANG_TIMEOUT_MS)
+    return layer.placements()
+
+
 def test_pinyin_is_off_by_default_and_drawn_over_each_character_when_on(
     qtbot: QtBot, reader: MainWindow
 ) -> None:
@@ -82,7 +94,7 @@ def test_pinyin_is_off_by_default_and_drawn_over_each_character_when_on(
     reader.commands.by_id["pinyin"].trigger()
     assert layer.isVisible() and reader.commands.by_id["pinyin"].isChecked()
     assert page_text(reader) == before, "pinyin must not change the text"
-    placements = layer.placements()
+    placements = placements_when_read(qtbot, layer)
     assert len(placements) > 100
     view, document = reader.view, reader.current_document()
     assert document is not None
@@ -130,7 +142,7 @@ def test_pinyin_follows_scrolling_and_every_text_size(qtbot: QtBot, reader: Main
     for step in (3, -5):
         reader.appearance.change_font_size(step)
         reader.view.verticalScrollBar().setValue(reader.view.verticalScrollBar().value() + 400)
-        placements = layer.placements()
+        placements = placements_when_read(qtbot, layer)
         assert placements, "nothing drawn after a size change or a scroll"
         for placement in placements[:: max(1, len(placements) // 20)]:
             assert_drawn_above(reader, placement.position, placement.box)
