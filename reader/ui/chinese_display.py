@@ -138,8 +138,8 @@ class ChineseDisplay(QObject):
         self.pinyin.set_theme(theme)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """After the first paint, apply what the settings ask for."""
-        if event.type() == QEvent.Type.Paint and not self._painted:
+        """After the first paint of a document, apply what the settings ask for."""
+        if event.type() == QEvent.Type.Paint and self._document and not self._painted:
             self._painted = True
             self._view.viewport().removeEventFilter(self)
             QTimer.singleShot(0, self, self._apply)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the dictionary itself loads on the first look-up, not with 
     from reader.chinese.dictionary import Entry
 
 CARD_WIDTH = 360
+MAX_WORD_POINT_SIZE = 26.0
+"""The word is shown large, but a long idiom at a large text size must still fit the card."""
 MAX_ENTRIES_HEIGHT = 220
 MARGIN = 8
 
@@ -58,9 +60,9 @@ class LookupCard(QFrame):
         self.shorter_button = self._tool("‹", "Shorter word", self.shorter.emit)
         self.longer_button = self._tool("›", "Longer word", self.longer.emit)
         close = self._tool("×", "Close (Esc)", self.hide)
+        self.reading.setWordWrap(True)
         header = QHBoxLayout()
-        header.addWidget(self.word)
-        header.addWidget(self.reading, 1)
+        header.addWidget(self.word, 1)
         for button in (self.shorter_button, self.longer_button, close):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.entries = QLabel(self)
@@ -88,6 +90,7 @@ class LookupCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addLayout(header)
+        layout.addWidget(self.reading)
         layout.addWidget(self._scroll)
         layout.addLayout(footer)
         self.hide()
@@ -104,7 +107,8 @@ class LookupCard(QFrame):
         """The theme's secondary colour for readings; the page's font for the word."""
         self._muted = theme.muted
         word_font = QFont(font)
-        word_font.setPointSizeF(font.pointSizeF() * 1.6)
+        word_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 100)
+        word_font.setPointSizeF(min(font.pointSizeF() * 1.5, MAX_WORD_POINT_SIZE))
         self.word.setFont(word_font)
         self.reading.setStyleSheet(f"color: {theme.muted};")
         self.status.setStyleSheet(f"color: {theme.muted};")
