@@ -35,11 +35,6 @@ def _no_readings(characters: str) -> Any:
     return [""] * len(characters)
 
 
-def reading_of(text: str) -> str:
-    """The readings of `text` as one spaced line (for a word: its pronunciation here)."""
-    return " ".join(reading for reading in readings(text) if reading)
-
-
 _TONE_MARKS = {
     "a": "āáǎà",
     "e": "ēéěè",

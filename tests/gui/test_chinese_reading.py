@@ -219,8 +219,8 @@ def test_ctrl_click_on_the_article_opens_the_card_on_the_longest_word(
     start = document.text.index(WORD)
     ctrl_click(qtbot, reader, start + 2)  # on 智
     card = reader.chinese.lookup.card
-    qtbot.waitUntil(card.isVisible, timeout=HANG_TIMEOUT_MS)
-    wait_for_word(qtbot, reader)
+    assert card.isVisible() and card.status.text() == "Loading the dictionary…"
+    wait_for_word(qtbot, reader)  # the window kept running while it loaded
     assert card.word.text() == WORD
     assert card.reading.text() == "rén gōng zhì néng"
     assert "artificial intelligence" in card.entries.text()
@@ -287,3 +287,39 @@ def test_a_click_off_the_text_or_a_plain_click_closes_nothing_it_should_not(
     qtbot.waitUntil(card.isVisible, timeout=HANG_TIMEOUT_MS)
     qtbot.mouseClick(reader.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert not card.isVisible()
+
+
+def test_a_click_on_punctuation_says_there_is_no_entry(qtbot: QtBot, reader: MainWindow) -> None:
+    document = reader.current_document()
+    assert document is not None
+    ctrl_click(qtbot, reader, document.text.index("。"))
+    card = reader.chinese.lookup.card
+    qtbot.waitUntil(lambda: card.status.text() == "No dictionary entry.", timeout=HANG_TIMEOUT_MS)
+    assert not card.note_button.isEnabled() and not card.copy_button.isEnabled()
+
+
+def test_characters_beyond_the_bmp_keep_readings_and_look_ups_in_place(
+    qtbot: QtBot, reader: MainWindow, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    path = tmp_path / "astral.txt"
+    path.write_text("𠀀𠀁這很重要，𪚥重新開始。\n\n" + "正文一段，足以翻過幾頁。\n\n" * 40, "utf-8")
+    wait_for_load(qtbot, reader, lambda: reader.open_path(path))
+    reader.chinese.display.set_characters("simplified")
+    assert page_text(reader).startswith("𠀀𠀁这很重要，𪚥重新开始。")
+    reader.chinese.display.toggle_pinyin()
+    placements = placements_when_read(qtbot, reader.chinese.display.pinyin)
+    view = reader.view
+    by_offset = {view.canonical_offset(p.position): p for p in placements}
+    assert by_offset[4].reading == "zhòng" and by_offset[8].reading == "chóng"
+    for offset in (2, 4, 8):
+        assert_drawn_above(reader, by_offset[offset].position, by_offset[offset].box)
+    ctrl_click(qtbot, reader, 8)
+    wait_for_word(qtbot, reader)
+    card = reader.chinese.lookup.card
+    assert (card.word.text(), card.reading.text()) == ("重新开始", "chóng xīn kāi shǐ")
+    card.note_button.click()
+    [made] = reader.annotations.annotations
+    assert (made.start, made.end, made.quote.exact) == (8, 12, "重新開始")
