@@ -23,7 +23,7 @@ from reader.ui.annotation_gestures import lines_band
 from reader.ui.lookup_card import LookupCard
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme
-from reader.ui.workers import run_in_background
+from reader.ui.workers import report, run_in_background
 
 if TYPE_CHECKING:
     from reader.chinese.dictionary import Dictionary, Match
@@ -140,7 +140,8 @@ class Lookup(QObject):
         def work() -> None:
             from reader.chinese.dictionary import Dictionary
 
-            signals.loaded.emit(Dictionary.bundled())
+            dictionary = Dictionary.bundled()
+            report(lambda: signals.loaded.emit(dictionary))
 
         run_in_background(work)
 

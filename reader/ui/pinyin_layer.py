@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QWidget
 from reader.ui.pinyin_geometry import ReadingStyle, block_font, utf16_starts, x_of
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import LINE_HEIGHT_PERCENT, THEMES, Theme
-from reader.ui.workers import run_in_background
+from reader.ui.workers import report, run_in_background
 
 PINYIN_LINE_HEIGHT_PERCENT = 165
 """Body line height while pinyin is shown: room for a line of readings above each line."""
@@ -230,7 +230,12 @@ class PinyinLayer(QWidget):
         batch, self._waiting = list(dict.fromkeys(self._waiting)), []
         self._reading.update(batch)
         read, signals = self._readings, self._signals
-        run_in_background(lambda: signals.read.emit({text: read(text) for text in batch}))
+
+        def work() -> None:
+            found = {text: read(text) for text in batch}
+            report(lambda: signals.read.emit(found))
+
+        run_in_background(work)
 
     def _on_read(self, found: dict[str, list[str | None]]) -> None:
         if len(self._cache) > MAX_CACHED_PARAGRAPHS:

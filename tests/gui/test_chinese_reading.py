@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetricsF, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from reader.annotations.store import AnnotationStore
+from reader.annotations.model import Annotation
 from reader.app.paths import AppPaths
 from reader.app.services import Services
 from reader.chinese.readings import readings
@@ -23,21 +23,22 @@ WORD = "人工智能"
 
 
 @pytest.fixture
-def store(app_paths: AppPaths) -> AnnotationStore:
-    opened = AnnotationStore.open(app_paths.data_dir)
-    yield opened  # type: ignore[misc]
-    opened.close()
-
-
-@pytest.fixture
-def reader(qtbot: QtBot, app_paths: AppPaths, store: AnnotationStore) -> MainWindow:
-    window = MainWindow(Services(app_paths, store=store))
+def reader(qtbot: QtBot, app_paths: AppPaths) -> MainWindow:
+    """A window on the bundled article, with the user's real annotation store (on disk)."""
+    window = MainWindow(Services(app_paths))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window, timeout=HANG_TIMEOUT_MS)
     wait_for_load(qtbot, window, window.open_bundled_article)
     qtbot.waitUntil(lambda: window.chinese.display._painted, timeout=HANG_TIMEOUT_MS)
     return window
+
+
+def stored(window: MainWindow) -> list[Annotation]:
+    """The open document's annotations as the store has them on disk."""
+    record = window.annotations.record
+    assert record is not None
+    return window.services.annotation_store().annotations(record.id)
 
 
 def page_text(window: MainWindow) -> str:
@@ -165,7 +166,7 @@ def test_full_width_punctuation_is_on_by_default_and_display_only(
 
 
 def test_a_highlight_made_in_simplified_display_lands_on_the_canonical_characters(
-    qtbot: QtBot, reader: MainWindow, store: AnnotationStore
+    qtbot: QtBot, reader: MainWindow
 ) -> None:
     document = reader.current_document()
     assert document is not None
@@ -181,10 +182,8 @@ def test_a_highlight_made_in_simplified_display_lands_on_the_canonical_character
     assert cursor.selectedText() == "人类科技革命史"
     made = reader.gestures.highlight_selection()
     assert made is not None
-    record = reader.annotations.record
-    assert record is not None
-    [stored] = store.annotations(record.id)
-    assert (stored.start, stored.end, stored.quote.exact) == (start, end, "人類科技革命史")
+    [saved] = stored(reader)
+    assert (saved.start, saved.end, saved.quote.exact) == (start, end, "人類科技革命史")
 
 
 def test_characters_are_remembered_per_document(
@@ -248,7 +247,7 @@ def test_d_looks_up_the_selection(qtbot: QtBot, reader: MainWindow) -> None:
 
 
 def test_add_to_note_makes_a_highlight_with_the_note_then_appends(
-    qtbot: QtBot, reader: MainWindow, store: AnnotationStore
+    qtbot: QtBot, reader: MainWindow
 ) -> None:
     document = reader.current_document()
     assert document is not None
@@ -257,15 +256,13 @@ def test_add_to_note_makes_a_highlight_with_the_note_then_appends(
     wait_for_word(qtbot, reader)
     card = reader.chinese.lookup.card
     card.note_button.click()
-    record = reader.annotations.record
-    assert record is not None
-    [made] = store.annotations(record.id)
+    [made] = stored(reader)
     assert (made.start, made.end, made.quote.exact) == (start, start + len(WORD), WORD)
     assert made.note.startswith(f"{WORD} (rén gōng zhì néng): ")
     assert "artificial intelligence" in made.note
     card.shorter_button.click()
     card.note_button.click()
-    [again] = store.annotations(record.id)
+    [again] = stored(reader)
     assert again.id == made.id, "the highlight around the word takes the note"
     assert again.note.splitlines()[0] == made.note
     assert again.note.splitlines()[1].startswith("人工 (rén gōng): ")
