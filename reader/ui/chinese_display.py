@@ -12,10 +12,12 @@ has been painted (with the default settings that changes at most a few punctuati
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QTextCursor
 from PySide6.QtWidgets import QMenu
 
 from reader.app.settings import Settings
@@ -25,6 +27,8 @@ from reader.ui.pinyin_layer import PinyinLayer
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme
 
+MAX_IN_PLACE_CHANGES = 2000
+"""Beyond this many changed characters (a change of character form), a new layout is faster."""
 CHARACTER_CHOICES = (
     ("as-written", "As &Written"),
     ("simplified", "&Simplified"),
@@ -48,6 +52,12 @@ def display_text(text: str, characters: str, full_width_punctuation: bool) -> st
     shown = convert_characters(text, CharacterForm(characters))
     shown = widen(shown) if full_width_punctuation else shown
     return None if shown == text else shown
+
+
+def _differences(shown: str, wanted: str) -> Iterator[re.Match[str]]:
+    """Runs of positions where two texts of one length differ (as matches over a mask)."""
+    mask = "".join("x" if a != b else " " for a, b in zip(shown, wanted, strict=True))
+    return re.finditer("x+", mask)
 
 
 class ChineseDisplay(QObject):
@@ -148,14 +158,36 @@ class ChineseDisplay(QObject):
     def _apply(self) -> None:
         if not self._painted:
             return
-        display = self._display(self._document) if self._document else self._view.display
-        changed = display != self._view.display
+        document, before = self._document, self._view.display
+        display = self._display(document) if document else before
         self._view.display = display
         if self.pinyin.isVisible() != self._settings.pinyin:
             self.pinyin.set_shown(self._settings.pinyin)  # lays the page out again
-        elif changed:
-            self._view.relayout()
+        elif display != before and document is not None:
+            if not self._replace_in_place(
+                before.text or document.text, display.text or document.text
+            ):
+                self._view.relayout()
             self.pinyin.update()
+
+    def _replace_in_place(self, shown: str, wanted: str) -> bool:
+        """Change the characters that differ right on the page, one for one, when they are
+        few (a few dozen punctuation marks): no new layout, so the place, the selection and
+        the popups stay as they are. False when a new layout is cheaper."""
+        runs = [m.span() for m in _differences(shown, wanted)]
+        if sum(end - start for start, end in runs) > MAX_IN_PLACE_CHANGES:
+            return False
+        view = self._view
+        cursor = QTextCursor(view.document())
+        cursor.beginEditBlock()
+        for start, end in runs:
+            cursor.setPosition(view.qt_position(start + 1))
+            char_format = cursor.charFormat()  # the format of the first character replaced
+            cursor.setPosition(view.qt_position(start))
+            cursor.setPosition(view.qt_position(end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(wanted[start:end], char_format)
+        cursor.endEditBlock()
+        return True
 
     def _as_written(self) -> PageDisplay:
         return replace(self._view.display, text=None)
