@@ -366,3 +366,32 @@ def test_any_file_name_bytes_round_trip(tmp_path: Path, names: list[bytes], offs
         settings.remember_position(name.hex(), offset, Path(os.fsdecode(b"/" + name)))
     save_settings(settings, path)
     assert load_settings(path) == settings
+
+
+def test_chinese_display_choices_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings = Settings(pinyin=True, full_width_punctuation=False)
+    settings.character_forms["abc"] = "simplified"
+    save_settings(settings, path)
+    loaded = load_settings(path)
+    assert (loaded.pinyin, loaded.full_width_punctuation) == (True, False)
+    assert loaded.character_forms == {"abc": "simplified"}
+    assert not path.with_name("settings.json.bad").exists()
+
+
+def test_damaged_chinese_display_choices_fall_back_and_the_file_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "pinyin": "yes",
+                "full_width_punctuation": 1,
+                "character_forms": {"a": "traditional", "b": "klingon", "c": 3},
+            }
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_settings(path)
+    assert (loaded.pinyin, loaded.full_width_punctuation) == (False, True)
+    assert loaded.character_forms == {"a": "traditional"}
+    assert path.with_name("settings.json.bad").exists()

@@ -17,6 +17,7 @@ COMMANDS = (
     "export",
     "import",
     "library",
+    "lookup",
     "sync",
 )
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  import FILE [PATH] [--from FORMAT]        import highlights (Kindle, KOReader,\n"
         "                                            calibre, Foliate, Hypothesis, W3C)\n"
         "  library [list|add PATH...|remove ID...] [--json]  the library of your documents\n"
+        "  lookup TEXT [--json]                      CC-CEDICT entries and pinyin\n"
         "  sync [--folder DIR] [--status] [--json]   merge annotations with your other machines\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -37,6 +37,8 @@ MAX_TITLE_LENGTH = 300
 BUNDLED_DOCUMENT = "bundled"
 """`last_document` when it was the bundled article: its path changes with each installation
 (and each run of a bundled executable), and no absolute path can be mistaken for this word."""
+CHARACTER_FORMS = ("simplified", "traditional")
+"""The values of `Settings.character_forms` (`reader.chinese.characters.CharacterForm`)."""
 MAX_SETTINGS_BYTES = 16 * 1024 * 1024
 """Far beyond any real settings file (500 positions with long paths); a bigger one is damage."""
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -70,6 +72,13 @@ class Settings:
     """What to reopen at start: the path of the last document read, `BUNDLED_DOCUMENT`, or
     empty before the first document was ever opened."""
     positions: dict[str, ReadingPosition] = field(default_factory=dict)
+    pinyin: bool = False
+    """Pinyin over the Han characters (View › Pinyin)."""
+    full_width_punctuation: bool = True
+    """Half-width punctuation in Chinese text shown full-width (display only)."""
+    character_forms: dict[str, str] = field(default_factory=dict)
+    """Per document fingerprint, the characters it is shown in (one of CHARACTER_FORMS);
+    a document not listed is shown as written."""
 
     def remember_position(self, fingerprint: str, offset: int, path: Path | None) -> None:
         """Record the reading position, most recent last, forgetting the oldest beyond a cap."""
@@ -202,6 +211,24 @@ def _read_toc_visible(settings: Settings, value: Any) -> bool:
     return False
 
 
+def _read_flag(name: str) -> _FieldReader:
+    def read(settings: Settings, value: Any) -> bool:
+        if isinstance(value, bool):
+            setattr(settings, name, value)
+            return True
+        return False
+
+    return read
+
+
+def _read_character_forms(settings: Settings, value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    usable = {k: v for k, v in value.items() if isinstance(v, str) and v in CHARACTER_FORMS}
+    settings.character_forms = dict(list(usable.items())[-MAX_REMEMBERED_POSITIONS:])
+    return settings.character_forms == value
+
+
 def _read_recent_files(settings: Settings, value: Any) -> bool:
     if not isinstance(value, list):
         return False
@@ -277,6 +304,9 @@ _FIELD_READERS: dict[str, _FieldReader] = {
     "recent_titles": _read_recent_titles,
     "last_document": _read_last_document,
     "positions": _read_positions,
+    "pinyin": _read_flag("pinyin"),
+    "full_width_punctuation": _read_flag("full_width_punctuation"),
+    "character_forms": _read_character_forms,
 }
 
 

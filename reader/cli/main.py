@@ -18,7 +18,7 @@ from typing import TextIO
 from reader.annotations.errors import StoreError
 from reader.app.services import Services
 from reader.cli import annotations as annotation_commands
-from reader.cli import imports, library, notebook, read, search, sync, text
+from reader.cli import imports, library, lookup, notebook, read, search, sync, text
 from reader.cli.common import EXIT_BROKEN_PIPE, EXIT_ERROR, CommandError, Streams
 from reader.cli.output import message
 from reader.document.errors import DocumentError
@@ -30,7 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser for ``reader COMMAND ...``."""
     parser = argparse.ArgumentParser(prog="reader", description="Ask the reader from the shell.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (read, search, text, annotation_commands, notebook, imports, library, sync):
+    for group in (
+        read,
+        search,
+        text,
+        annotation_commands,
+        notebook,
+        imports,
+        library,
+        lookup,
+        sync,
+    ):
         group.add_commands(commands)
     return parser
 

@@ -9,80 +9,10 @@ Encoding, Theme) are named in the layout and filled by the window.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
 from PySide6.QtGui import QKeySequence
 
-Key = QKeySequence.StandardKey
-# A standard key is followed by its usual binding: some platform themes (and the offscreen
-# platform the tests use) define no standard keys at all, and a command must never lose its key.
-
-
-class Group(Enum):
-    """Tasks, in the order the shortcuts dialog shows them."""
-
-    READING = "Reading"
-    NAVIGATION = "Navigation"
-    SEARCH = "Search"
-    HIGHLIGHTS = "Highlights"
-    VIEW = "View"
-    FILE = "File"
-    HELP = "Help"
-
-
-@dataclass(frozen=True, slots=True)
-class ActionSpec:
-    """One command. `handler` and `enabled_when` are attribute paths on the window (such as
-    "search.next_hit"), resolved when the actions are built, so this table imports no widget."""
-
-    id: str
-    text: str
-    """Menu text, with `&` before the mnemonic letter."""
-    group: Group
-    keys: tuple[str, ...] = ()
-    """Portable key sequences, as `QKeySequence` reads them."""
-    standard: Key | None = None
-    """The platform's key for this command, if it has one; listed before `keys`."""
-    handler: str = ""
-    """Called with `args` when triggered; empty for a key the page handles itself."""
-    args: tuple[float | str, ...] = ()
-    enabled_when: str = ""
-    """A predicate on the window; the action is disabled while it answers False."""
-    panel: str = ""
-    """A dock widget whose own (checkable) show/hide action this is."""
-    page_keys: tuple[str, ...] = ()
-    """Keys the page (or the search box) handles itself, listed but not bound here."""
-    note: str = ""
-    """Where the keys work, when that is not everywhere (e.g. "in the search box")."""
-    title: str = ""
-    """The name in the shortcuts dialog, when the menu text needs its submenu to make sense."""
-
-    @property
-    def documentation_only(self) -> bool:
-        """True for keys handled by a widget: no QAction is made for them."""
-        return not self.handler and not self.panel
-
-
-def _spec(
-    id: str,
-    text: str,
-    group: Group,
-    *keys: str,
-    standard: Key | None = None,
-    handler: str = "",
-    args: tuple[float | str, ...] = (),
-    enabled_when: str = "",
-    panel: str = "",
-    page_keys: tuple[str, ...] = (),
-    note: str = "",
-    title: str = "",
-) -> ActionSpec:
-    """A table row, with its portable keys written inline."""
-    return ActionSpec(
-        id, text, group, keys, standard, handler, args, enabled_when, panel, page_keys, note, title
-    )
-
+from reader.ui.action_spec import ActionSpec, Group, Key
+from reader.ui.action_spec import spec as _spec
 
 R, N, S, H = Group.READING, Group.NAVIGATION, Group.SEARCH, Group.HIGHLIGHTS
 V, F = Group.VIEW, Group.FILE
@@ -94,6 +24,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("line_down", "Scroll Down a Line", R, page_keys=("Down",)),
     _spec("line_up", "Scroll Up a Line", R, page_keys=("Up",)),
     _spec("copy", "&Copy", R, "Ctrl+C", standard=Key.Copy, handler="view.copy"),
+    _spec(
+        "lookup",
+        "&Look Up in Dictionary",
+        R,
+        "D",
+        handler="chinese.lookup.look_up_selection",
+        note="the selection; or Ctrl+click or Alt+click a character",
+    ),
     # -- navigation
     _spec(
         "next_section", "&Next Section", N, "Ctrl+PgDown", "]", handler="navigation.next_section"
@@ -227,6 +165,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "zoom_out", "Zoom &Out", V, "Ctrl+-", standard=Key.ZoomOut, handler="appearance.zoom_out"
     ),
     _spec("actual_size", "&Actual Size", V, "Ctrl+0", handler="appearance.reset_font_size"),
+    _spec("pinyin", "&Pinyin", V, "P", handler="chinese.display.toggle_pinyin"),
+    _spec(
+        "full_width",
+        "Full-&width Punctuation",
+        V,
+        handler="chinese.display.toggle_full_width_punctuation",
+    ),
     _spec("contents_panel", "&Contents Panel", V, "F9", panel="panels.toc_dock"),
     _spec("search_panel", "&Search Panel", V, panel="panels.search_dock"),
     _spec("annotations_panel", "&Annotations Panel", V, "F10", panel="panels.annotations_dock"),

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from reader import __version__
 from reader.app.paths import AppPaths
-from reader.ui.actions import ACTIONS, ActionSpec, Group, listed_keys
+from reader.ui.action_spec import ActionSpec, Group
+from reader.ui.actions import ACTIONS, listed_keys
 from reader.ui.plain_text import plain_label, readable
 
 _MNEMONIC = re.compile(r"&(&?)")
@@ -143,7 +144,13 @@ class AboutDialog(QDialog):
             ("Search indexes (safe to delete):", paths.cache_dir),
         ):
             folders.addRow(caption, self._path_label(folder))
-        licence = QLabel("Licensed under the MIT licence.", self)
+        licence = QLabel(
+            "Licensed under the MIT licence. The dictionary is CC-CEDICT (MDBG and its "
+            "contributors), used under CC BY-SA 4.0; pinyin readings by pypinyin (MIT).",
+            self,
+        )
+        licence.setObjectName("licence")
+        licence.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

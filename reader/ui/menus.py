@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar
 
-from reader.ui.actions import ACTIONS, ActionSpec, key_sequences
+from reader.ui.action_spec import ActionSpec
+from reader.ui.actions import ACTIONS, key_sequences
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,7 @@ class Submenu:
     title: str
     items: tuple[str | Submenu, ...] = ()
     dynamic: str = ""
-    """The name the window fills this menu under ("recent", "encoding", "theme")."""
+    """The name the window fills this menu under ("recent", "encoding", "theme"...)."""
 
 
 SEPARATOR = "-"
@@ -57,6 +58,7 @@ MENU_BAR: tuple[Submenu, ...] = (
             "redo",
             SEPARATOR,
             "copy",
+            "lookup",
             SEPARATOR,
             "highlight",
             "note",
@@ -75,6 +77,10 @@ MENU_BAR: tuple[Submenu, ...] = (
             "zoom_in",
             "zoom_out",
             "actual_size",
+            SEPARATOR,
+            "pinyin",
+            Submenu("C&haracters", dynamic="characters"),
+            "full_width",
             SEPARATOR,
             "contents_panel",
             "search_panel",

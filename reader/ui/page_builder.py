@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextDocument
 
 from reader.document.model import PLAIN_STYLE, Document, ParagraphKind
 from reader.document.script import Script
@@ -15,6 +17,7 @@ from reader.ui.block_look import (
     style_char,
 )
 from reader.ui.theme import (
+    LINE_HEIGHT_PERCENT,
     MEASURE_IN_CHARACTERS,
     Theme,
     body_block_format,
@@ -28,17 +31,35 @@ from reader.ui.utf16 import Utf16Map
 TOP_MARGIN = 36
 
 
+@dataclass(frozen=True, slots=True)
+class PageDisplay:
+    """How the page shows the text, beyond theme and size."""
+
+    text: str | None = None
+    """Shown instead of the document's text: a display transform of it, character for
+    character (`reader.chinese`), so canonical offsets and Qt positions are unchanged."""
+    line_height: int = LINE_HEIGHT_PERCENT
+    letter_spacing: float = 100.0
+    """In percent of the normal advance: pinyin needs wider characters to sit over."""
+    side_margin: int = 0
+
+    def with_side_margin(self, side_margin: int) -> PageDisplay:
+        """The same display with the column's side margins (the view's to decide)."""
+        return replace(self, side_margin=side_margin)
+
+
 def build_page(
     document: Document,
     theme: Theme,
     font_size: float,
     script: Script,
-    side_margin: int,
+    display: PageDisplay,
     parent: QObject,
 ) -> QTextDocument:
     """A fresh page for `document`. One block per paragraph keeps canonical paragraph indices
     equal to block numbers."""
     font = body_font(script, font_size)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, display.letter_spacing)
     page = QTextDocument(parent)
     page.setUndoRedoEnabled(False)
     page.setDefaultFont(font)
@@ -48,12 +69,14 @@ def build_page(
     root = page.rootFrame().frameFormat()
     root.setTopMargin(TOP_MARGIN)
     root.setBottomMargin(TOP_MARGIN * 3)
-    root.setLeftMargin(side_margin)
-    root.setRightMargin(side_margin)
+    root.setLeftMargin(display.side_margin)
+    root.setRightMargin(display.side_margin)
     page.rootFrame().setFrameFormat(root)
 
     levels = {section.paragraph_index: section.level for section in document.sections}
-    body_block, body_char = body_block_format(font), body_char_format(theme)
+    body_block, body_char = body_block_format(font, display.line_height), body_char_format(theme)
+    text = document.text if display.text is None else display.text
+    assert len(text) == len(document.text), "a display transform must keep every offset"
     em = font.pointSizeF() * 96 / 72
     if document.resources:
         add_images(page, document.resources, MEASURE_IN_CHARACTERS * em)
@@ -75,9 +98,7 @@ def build_page(
             cursor.setCharFormat(char)
         else:
             cursor.insertBlock(block, char)
-        insert_paragraph_text(
-            cursor, document.text[paragraph.start : paragraph.end], paragraph, char, theme
-        )
+        insert_paragraph_text(cursor, text[paragraph.start : paragraph.end], paragraph, char, theme)
     cursor.endEditBlock()
     if any(p.style.marker for p in document.paragraphs):
         make_lists(page, document.paragraphs)

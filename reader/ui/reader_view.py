@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from reader.document.model import Document
 from reader.document.script import Script, guess_script
 from reader.ui.marks import Mark, MarkLayer
-from reader.ui.page_builder import build_page
+from reader.ui.page_builder import PageDisplay, build_page
 from reader.ui.page_marks import PageMarks
 from reader.ui.theme import LINE_HEIGHT_PERCENT, MEASURE_IN_CHARACTERS, THEMES, Theme
 from reader.ui.utf16 import Utf16Map
@@ -61,6 +61,7 @@ class ReaderView(QTextBrowser):
         self._theme = THEMES["light"]
         self._font_size = 15.0
         self._script = Script.UNKNOWN
+        self.display = PageDisplay()  # set before `show_document`, or `relayout` after
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
         self._page: QTextDocument | None = None
@@ -82,15 +83,18 @@ class ReaderView(QTextBrowser):
         """Change theme and font size, keeping the reader's place."""
         self._theme, self._font_size = theme, font_size
         self.setPalette(theme.palette())
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Lay the page out again (for a new `display`), keeping the reader's place."""
         if self._document is not None:
             self._rebuild(self.top_offset())
 
     def _rebuild(self, offset: int) -> None:
         """Lay the page out afresh (new document, theme or size) and return to `offset`."""
         assert self._document is not None
-        page = build_page(
-            self._document, self._theme, self._font_size, self._script, self._side_margin(), self
-        )
+        shown = self.display.with_side_margin(self._side_margin())
+        page = build_page(self._document, self._theme, self._font_size, self._script, shown, self)
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
         self._marks.painted = False
         self._replace_page(page)
@@ -142,11 +146,10 @@ class ReaderView(QTextBrowser):
         self._report_timer.start()
 
     def _extend_scroll_range(self, target: int) -> None:
-        """Qt lays a long document out lazily and widens the scroll range only on a later
-        event-loop pass, so a jump past the range known so far would be clamped. The block's
-        bounding rect (computed above) has laid the text out that far: widen the range to the
-        target now, and Qt's own update sets the true maximum soon after. Asking for the
-        document size instead would force the whole book to be laid out at once."""
+        """Qt lays a long document out lazily and widens the scroll range only later, so a jump
+        past the range known so far would be clamped. The block's bounding rect (above) has
+        laid the text out that far: widen the range now; Qt sets the true maximum soon after.
+        Asking for the document size would lay out the whole book at once."""
         bar = self.verticalScrollBar()
         if target > bar.maximum():
             bar.setMaximum(target)
@@ -166,12 +169,9 @@ class ReaderView(QTextBrowser):
         return self.offset_at_y(2)
 
     def offset_at_y(self, y: int) -> int:
-        """The canonical offset where the line at height `y` of the page begins.
-
-        Found by walking the laid-out blocks from the last answer, which is cheap; Qt's own
-        hit test, asked before its first layout pass, lays out the whole book (a quarter of a
-        second for a novel) and answers with the end of the text.
-        """
+        """The canonical offset where the line at height `y` of the page begins, found by
+        walking the laid-out blocks from the last answer; Qt's own hit test, asked before its
+        first layout pass, lays out the whole book and answers with the end of the text."""
         document = self.document()
         layout = document.documentLayout()
         target = y + self.verticalScrollBar().value()

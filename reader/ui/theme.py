@@ -129,11 +129,11 @@ def body_font(script: Script, point_size: float) -> QFont:
     return font
 
 
-def body_block_format(font: QFont) -> QTextBlockFormat:
+def body_block_format(font: QFont, line_height: int = LINE_HEIGHT_PERCENT) -> QTextBlockFormat:
     """Body paragraphs: first-line indent of two characters, airy lines, a little spacing."""
     block = QTextBlockFormat()
     em = font.pointSizeF() * 96 / 72
-    block.setLineHeight(LINE_HEIGHT_PERCENT, 1)  # 1 = QTextBlockFormat.ProportionalHeight
+    block.setLineHeight(line_height, 1)  # 1 = QTextBlockFormat.ProportionalHeight
     block.setTextIndent(2 * em)
     block.setBottomMargin(PARAGRAPH_SPACING_EM * em)
     return block

@@ -23,6 +23,7 @@ from reader.ui.annotation_gestures import AnnotationGestures
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.appearance import Appearance
 from reader.ui.book_links import BookLinks
+from reader.ui.chinese_reading import ChineseReading
 from reader.ui.file_menus import OPEN_FILE_FILTER, fill_encoding_menu, fill_recent_menu
 from reader.ui.help_dialogs import HelpMenu
 from reader.ui.highlight_imports import HighlightImports
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
             [self.annotations.set_theme, self.gestures.set_theme, self.annotations_panel.set_theme],
         )
         self.appearance.changed.connect(self.persistence.save_soon)
+        self.chinese.follow(self.appearance, self.persistence.save_soon)
         self._search_prepare_timer = QTimer(self, singleShot=True, interval=SEARCH_PREPARE_DELAY_MS)
         self._search_prepare_timer.timeout.connect(self._prepare_search)
         self.opening = Opening(self._settings, self)
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.annotations.failed.connect(self.message_bar.show_error)
         self.annotations.notice.connect(self.message_bar.show_info)
         self.gestures = AnnotationGestures(self.view, self.annotations, self)
+        self.chinese = ChineseReading(self.view, self._settings, self.gestures, self)
         self.annotations_panel = AnnotationsPanel(self.annotations, fold)
         self.panels = Panels(self, self.toc, self.search_panel, self.annotations_panel)
         self.navigation = Navigation(self.view, self.toc, self.current_document, self)
@@ -125,6 +128,7 @@ class MainWindow(QMainWindow):
         self.recent_menu, self.encoding_menu = menus["recent"], menus["encoding"]
         fill_encoding_menu(self.encoding_menu, self.reopen_with_encoding)
         self.appearance.fill_theme_menu(menus["theme"])
+        self.chinese.fill_menus(menus["characters"], self.commands.by_id)
         self.annotations.history_changed.connect(self.refresh_commands)
         self.refresh_commands()
         self._refresh_recent_menu()
@@ -205,6 +209,7 @@ class MainWindow(QMainWindow):
         self._document = document
         self.search.forget_document()
         self.navigation.document_opened()
+        self.chinese.display.document_opened(document)  # how the page shows it, set first
         self.view.show_document(document, offset)
         self.annotations.document_opened(document)
         self.toc.set_entries(document.toc())

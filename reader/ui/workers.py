@@ -7,6 +7,7 @@ queued signals carrying immutable core objects. Search and re-anchoring use the 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,13 @@ class Job(QRunnable):
     def run(self) -> None:
         """Qt's entry point on the worker thread."""
         self._work()
+
+
+def report(emit: Callable[[], None]) -> None:
+    """Emit a worker's result; nothing if the object that was waiting for it (and its
+    signals) went away while the worker ran, as a closed window does."""
+    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+        emit()
 
 
 def run_in_background(work: Callable[[], None], pool: QThreadPool | None = None) -> None:

