@@ -88,3 +88,14 @@ def test_w3c_export_of_an_epub_carries_a_cfi_that_resolves_to_the_quote(tmp_path
     [fragment] = [s for s in item["target"]["selector"] if s["type"] == "FragmentSelector"]
     assert fragment["conformsTo"] == "http://www.idpf.org/epub/linking/cfi/epub-cfi.html"
     assert text_of_cfi(path, fragment["value"]) == "丙丁"
+
+
+def test_text_in_simplified_or_traditional_keeps_every_offset(article_path: Path) -> None:
+    _, written, _ = run_cli("text", str(article_path))
+    status, simplified, _ = run_cli("text", str(article_path), "--characters", "simplified")
+    assert status == EXIT_OK and len(simplified) == len(written)
+    assert "國" in written and "国" in simplified and "國" not in simplified
+    _, traditional, _ = run_cli("text", str(article_path), "--characters", "traditional")
+    assert len(traditional) == len(written) and "應用" in traditional
+    start = written.index("應用")
+    assert simplified[start : start + 2] == "应用"  # the same offset, the other form

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         "document read last, where you left it (the bundled article the first time).",
         epilog="commands (run 'reader COMMAND --help' for each):\n"
         "  toc [PATH] [--json]                       print the document's sections\n"
-        "  text [PATH]                               print its canonical text\n"
+        "  text [PATH] [--characters simplified|traditional]  print its canonical text\n"
         "  search QUERY [PATH | --all] [--json] [--limit N]\n"
         "                                            find text in the document or the library\n"
         "  annotate [PATH] --quote TEXT [--occurrence N] [--color C] [--note TEXT] [--tag T]\n"

@@ -2,7 +2,8 @@
 
 Whatever the format (text, EPUB, HTML, Markdown), this prints exactly `Document.text`, so a
 ``start`` printed by ``reader toc`` or ``reader search`` indexes into this output. An image is
-its one U+FFFC character, as in the document.
+its one U+FFFC character, as in the document. ``--characters`` shows it in Simplified or
+Traditional characters, one for one, so the offsets still hold.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     """Register ``text``."""
     text = commands.add_parser("text", help="print the document's canonical text")
     add_document_arguments(text)
+    text.add_argument(
+        "--characters",
+        choices=("as-written", "simplified", "traditional"),
+        default="as-written",
+        help="show the characters Simplified or Traditional (offsets unchanged)",
+    )
     text.set_defaults(handler=run_text)
 
 
@@ -25,6 +32,11 @@ def run_text(arguments: argparse.Namespace, services: Services, streams: Streams
     document = document_of(arguments, services)
     for note in document.metadata.notes:
         print(note, file=streams.err)
-    streams.out.write(document.text)
+    shown = document.text
+    if arguments.characters != "as-written":
+        from reader.chinese.characters import CharacterForm, convert_characters
+
+        shown = convert_characters(shown, CharacterForm(arguments.characters))
+    streams.out.write(shown)
     streams.out.write("\n")
     return EXIT_OK
