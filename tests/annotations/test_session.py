@@ -138,3 +138,25 @@ def test_changes_to_another_documents_annotation_are_refused(
     with pytest.raises(StoreError, match="no annotation"):
         other.recolour(made.id, Colour.GREEN)
     assert store.get(made.id).colour is Colour.YELLOW  # type: ignore[union-attr]
+
+
+def test_a_reload_says_that_anything_may_have_changed(
+    store: AnnotationStore, document: Document
+) -> None:
+    session = AnnotationSession.open(store, document)
+    session.highlight(*span(document, "天地玄黃"))
+    assert session.reload() == Changes(everything=True)
+    assert not session.highlight(*span(document, "日月"))[1].everything
+
+
+def test_is_placed_finds_exactly_the_placed_values(
+    store: AnnotationStore, document: Document
+) -> None:
+    session = AnnotationSession.open(store, document)
+    twins = [session.highlight(*span(document, "宇宙"))[0] for _ in range(3)]  # one span
+    first, _ = session.highlight(*span(document, "天地"))
+    assert all(session.is_placed(a) for a in [first, *twins])
+    session.recolour(first.id, Colour.GREEN)
+    assert not session.is_placed(first)  # the value before the change is no longer shown
+    session.delete(twins[1].id)
+    assert [session.is_placed(a) for a in twins] == [True, False, True]
