@@ -77,11 +77,14 @@ class AnnotationSession:
                 return annotation
         return None
 
-    def is_placed(self, annotation: Annotation) -> bool:
-        """Whether `annotation` (this very value) is on the page: found in `placed` by
-        bisection, so a window can ask after every change without walking ten thousand."""
+    def placed_one(self, annotation_id: str) -> Annotation | None:
+        """The annotation if it is placed (shown on the page), else None; found in `placed`
+        by bisection, so a window can ask after every change without walking ten thousand."""
+        annotation = self.find(annotation_id)
+        if annotation is None:
+            return None
         at = bisect_left(self.placed, _reading_order(annotation), key=_reading_order)
-        return at < len(self.placed) and self.placed[at] is annotation
+        return annotation if at < len(self.placed) and self.placed[at] is annotation else None
 
     def trash(self) -> list[Annotation]:
         """The document's deleted annotations, most recently deleted first."""

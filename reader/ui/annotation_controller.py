@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # the store and the session (SQLite) load after the first pag
     from reader.annotations.store import AnnotationStore, DocumentRecord
 
 EXTERNAL_CHANGE_POLL_MS = 1000
-INCREMENTAL_LIMIT = 64
-"""Changes naming more annotations than this (a re-anchoring) are shown afresh."""
 StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
 """Opens the store on first use: the store (None when unavailable) and what to tell the user."""
 
@@ -168,23 +166,8 @@ class AnnotationController(QObject):
         self.marks.paint(self.annotations)
 
     def _publish(self, changes: Changes | None = None) -> None:
-        """Paint and announce `changes`: only the annotations they name when they are few
-        (a highlight costs one mark, not ten thousand), or everything afresh."""
-        if changes is None or changes.everything or len(_ids(changes)) > INCREMENTAL_LIMIT:
-            self.marks.paint(self.annotations)
-            self.changed.emit(None)
-        else:
-            self.marks.change(_ids(changes), [self.placed(i) for i in changes.saved])
-            self.changed.emit(changes)
-
-    def placed(self, annotation_id: str) -> Annotation | None:
-        """The annotation if it is on the page (neither an orphan nor waiting to be
-        re-anchored)."""
-        annotation = self.find(annotation_id)
-        session = self._session
-        if annotation is None or session is None or not session.is_placed(annotation):
-            return None
-        return annotation
+        """Paint and announce `changes` (None: anything may have changed)."""
+        self.changed.emit(self.marks.show(self._session, changes))
 
     def find(self, annotation_id: str) -> Annotation | None:
         """A live annotation of the open document."""
@@ -292,7 +275,3 @@ class AnnotationController(QObject):
         for annotation_id in changes.saved:
             self.saved.emit(annotation_id)
         self.history_changed.emit()
-
-
-def _ids(changes: Changes) -> tuple[str, ...]:
-    return (*changes.added, *changes.updated, *changes.removed)

@@ -9,6 +9,7 @@ them all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 
@@ -16,6 +17,12 @@ from reader.annotations.model import Annotation, Colour
 from reader.ui.marks import Mark
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import Theme, highlight_colour, note_underline_colour
+
+if TYPE_CHECKING:  # the session (SQLite) loads after the first page is painted
+    from reader.annotations.session import AnnotationSession, Changes
+
+INCREMENTAL_LIMIT = 64
+"""Changes naming more annotations than this (a re-anchoring) are painted afresh."""
 
 
 class AnnotationMarks:
@@ -32,6 +39,21 @@ class AnnotationMarks:
         """Paint in `theme`'s shades from now on."""
         self._colours = {colour: highlight_colour(theme, colour) for colour in Colour}
         self._underline = note_underline_colour(theme)
+
+    def show(self, session: AnnotationSession | None, changes: Changes | None) -> Changes | None:
+        """Paint what `changes` changed when they name a few annotations (a highlight costs
+        one mark), else every placed annotation afresh; the changes painted one by one, or
+        None when everything was painted afresh."""
+        placed = session.placed if session is not None else []
+        if session is None or changes is None or changes.everything:
+            self.paint(placed)
+            return None
+        changed = (*changes.added, *changes.updated, *changes.removed)
+        if len(changed) > INCREMENTAL_LIMIT:
+            self.paint(placed)
+            return None
+        self.change(changed, [session.placed_one(i) for i in changes.saved])
+        return changes
 
     def paint(self, annotations: Iterable[Annotation]) -> None:
         """Paint exactly `annotations` (all the placed ones), afresh."""

@@ -180,7 +180,7 @@ class AnnotationsPanel(QWidget):
         self.tree.blockSignals(True)
         touched = [self.rows.remove(annotation_id) for annotation_id in changed]
         for annotation_id in changes.saved:
-            annotation = self.controller.placed(annotation_id)
+            annotation = self._placed(annotation_id)
             if annotation is not None and self._passes(annotation):
                 self._insert(annotation)
         if ORPHANS in touched or any(o.id in changed for o in orphans):
@@ -219,6 +219,10 @@ class AnnotationsPanel(QWidget):
         for annotation in sorted(annotations, key=lambda a: (a.start, a.created)):
             groups.setdefault(document.toc_index_at(annotation.start), []).append(annotation)
         return [(number, toc[number].title, groups[number]) for number in sorted(groups)]
+
+    def _placed(self, annotation_id: str) -> Annotation | None:
+        session = self.controller.session
+        return session.placed_one(annotation_id) if session is not None else None
 
     def _insert(self, annotation: Annotation) -> None:
         document = self.controller.document

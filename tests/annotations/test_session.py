@@ -149,14 +149,16 @@ def test_a_reload_says_that_anything_may_have_changed(
     assert not session.highlight(*span(document, "日月"))[1].everything
 
 
-def test_is_placed_finds_exactly_the_placed_values(
+def test_placed_one_finds_the_placed_value_of_an_id(
     store: AnnotationStore, document: Document
 ) -> None:
     session = AnnotationSession.open(store, document)
     twins = [session.highlight(*span(document, "宇宙"))[0] for _ in range(3)]  # one span
     first, _ = session.highlight(*span(document, "天地"))
-    assert all(session.is_placed(a) for a in [first, *twins])
+    assert [session.placed_one(a.id) for a in [first, *twins]] == [first, *twins]
     session.recolour(first.id, Colour.GREEN)
-    assert not session.is_placed(first)  # the value before the change is no longer shown
+    recoloured = session.placed_one(first.id)
+    assert recoloured is not None and recoloured.colour is Colour.GREEN
     session.delete(twins[1].id)
-    assert [session.is_placed(a) for a in twins] == [True, False, True]
+    assert [session.placed_one(a.id) for a in twins] == [twins[0], None, twins[2]]
+    assert session.placed_one("urn:uuid:nothing") is None
