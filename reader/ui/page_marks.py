@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from reader.ui.marks import Mark, MarkLayer
@@ -45,7 +45,7 @@ class PageMarks:
         """Whether the page has been painted since it was laid out (see `refresh`)."""
         self.waiting = False
         """Whether a refresh was asked for before the first paint."""
-        self._selections: dict[int, tuple[Mark, QTextEdit.ExtraSelection]] = {}
+        self._selections: dict[int, tuple[Mark, list[QTextEdit.ExtraSelection]]] = {}
         """The selections last given to Qt, by the identity of their mark (see `refresh`)."""
 
     def new_page(self) -> None:
@@ -123,9 +123,9 @@ class PageMarks:
         for mark in marks:
             entry = made.get(id(mark))
             if entry is None or entry[0] is not mark:
-                entry = (mark, self._selection(mark))
+                entry = (mark, self._selections_of(mark))
             self._selections[id(mark)] = entry
-            selections.append(entry[1])
+            selections.extend(entry[1])
         return selections
 
     def _visible_range(self) -> tuple[int, int]:
@@ -136,11 +136,29 @@ class PageMarks:
         margin = max(bottom - top, 500)
         return max(top - margin, 0), bottom + margin
 
-    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection:
+    def _selections_of(self, mark: Mark) -> list[QTextEdit.ExtraSelection]:
+        """One selection per paragraph the mark covers. Qt measures a selection that spans
+        paragraphs by the whole text's frame, which lays out the whole book at once (seconds
+        for a novel opened with its highlights); within one paragraph it measures the lines."""
+        page = self._view.document()
+        start, end = self._qt_position(mark.start), self._qt_position(mark.end)
+        block, selections = page.findBlock(start), []
+        while block.isValid() and block.position() < end:
+            low = max(start, block.position())
+            high = min(end, block.position() + block.length() - 1)  # not the separator
+            if low < high:
+                selections.append(self._selection(page, low, high, mark))
+            block = block.next()
+        return selections
+
+    @staticmethod
+    def _selection(
+        page: QTextDocument, low: int, high: int, mark: Mark
+    ) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self._view.document())
-        cursor.setPosition(self._qt_position(mark.start))
-        cursor.setPosition(self._qt_position(mark.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor = QTextCursor(page)
+        cursor.setPosition(low)
+        cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         selection.format.setBackground(mark.background)
         if mark.underline is not None:
