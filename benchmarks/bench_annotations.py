@@ -390,6 +390,7 @@ class GuiProbe:
         wrap(MainWindow, "_on_loaded")
         wrap(ReaderView, "show_document")
         wrap(ReaderView, "set_annotation_marks")
+        wrap(ReaderView, "change_annotation_marks")
         wrap(PageMarks, "refresh")
         wrap(AnnotationSession, "highlight")
         wrap(AnnotationsPanel, "refresh")
@@ -874,6 +875,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{fmt(per_call(marked, 'highlight:AnnotationStore.annotations', highlights))}, "
         f"set_annotation_marks "
         f"{fmt(per_call(marked, 'highlight:ReaderView.set_annotation_marks', highlights))}, "
+        f"change_annotation_marks "
+        f"{fmt(per_call(marked, 'highlight:ReaderView.change_annotation_marks', highlights))}, "
         f"AnnotationsPanel.refresh "
         f"{fmt(per_call(marked, 'highlight:AnnotationsPanel.refresh', highlights))})"
     )

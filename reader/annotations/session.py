@@ -9,7 +9,7 @@ rows. Undo and redo live here too, and are tested without Qt.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,8 @@ class Changes:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    everything: bool = False
+    """Anything may have changed (the lists were read again): show them afresh."""
 
     @property
     def saved(self) -> tuple[str, ...]:
@@ -75,6 +77,15 @@ class AnnotationSession:
                 return annotation
         return None
 
+    def placed_one(self, annotation_id: str) -> Annotation | None:
+        """The annotation if it is placed (shown on the page), else None; found in `placed`
+        by bisection, so a window can ask after every change without walking ten thousand."""
+        annotation = self.find(annotation_id)
+        if annotation is None:
+            return None
+        at = bisect_left(self.placed, _reading_order(annotation), key=_reading_order)
+        return annotation if at < len(self.placed) and self.placed[at] is annotation else None
+
     def trash(self) -> list[Annotation]:
         """The document's deleted annotations, most recently deleted first."""
         return self.store.trash(self.record.id)
@@ -83,10 +94,10 @@ class AnnotationSession:
 
     def reload(self) -> Changes:
         """Read the lists again (another window or process changed the store: anything may
-        have changed, so the caller repaints everything)."""
+        have changed, so the caller shows everything afresh)."""
         opened = sort_annotations(self.record, self.store.annotations(self.record.id))
         self.placed, self.orphans, self.stale = opened.placed, opened.orphans, opened.stale
-        return Changes()
+        return Changes(everything=True)
 
     def save_placements(self, placed: Sequence[Annotation]) -> Changes:
         """Save re-anchored annotations (from `place`) in one transaction, and show them."""

@@ -17,9 +17,9 @@ from reader.annotations.errors import StoreError
 from reader.annotations.model import Annotation, Colour
 from reader.document.model import Document
 from reader.ui.after_paint import after_next_paint
-from reader.ui.marks import Mark
+from reader.ui.annotation_marks import AnnotationMarks
 from reader.ui.reader_view import ReaderView
-from reader.ui.theme import Theme, highlight_colour, note_underline_colour
+from reader.ui.theme import Theme
 from reader.ui.workers import run_in_background
 
 if TYPE_CHECKING:  # the store and the session (SQLite) load after the first page is painted
@@ -38,8 +38,9 @@ class _Signals(QObject):
 class AnnotationController(QObject):
     """Owns the session of the document on the page."""
 
-    changed = Signal()
-    """The list of annotations (or orphans, or trash) of the open document changed."""
+    changed = Signal(object)
+    """The list of annotations (or orphans, or trash) of the open document changed: by the
+    `Changes` given, or (None) in any way."""
     saved = Signal(str)
     """An annotation (by id) was committed to the store."""
     failed = Signal(str)
@@ -60,7 +61,7 @@ class AnnotationController(QObject):
         self.pending: Document | None = None
         """A document whose annotations open after the page is painted, or on first use."""
         self.last_colour = Colour.YELLOW
-        self._theme: Theme | None = None
+        self.marks = AnnotationMarks(view)
         self._signals = _Signals(self)
         self._signals.anchored.connect(self._on_anchored)
         self._poll = QTimer(self)
@@ -171,25 +172,12 @@ class AnnotationController(QObject):
 
     def set_theme(self, theme: Theme) -> None:
         """Colour the highlights for `theme`."""
-        self._theme = theme
-        self._paint()
+        self.marks.set_theme(theme)
+        self.marks.paint(self.annotations)
 
-    def _publish(self) -> None:
-        self._paint()
-        self.changed.emit()
-
-    def _paint(self) -> None:
-        if self._theme is None:
-            return
-        theme = self._theme
-        underline = note_underline_colour(theme)
-        colours = {colour: highlight_colour(theme, colour) for colour in Colour}
-        self.view.set_annotation_marks(
-            [
-                Mark(a.start, a.end, colours[a.colour], underline if a.note.strip() else None, a.id)
-                for a in self.annotations
-            ]
-        )
+    def _publish(self, changes: Changes | None = None) -> None:
+        """Paint and announce `changes` (None: anything may have changed)."""
+        self.changed.emit(self.marks.show(self._session, changes))
 
     def find(self, annotation_id: str) -> Annotation | None:
         """A live annotation of the open document."""
@@ -293,7 +281,7 @@ class AnnotationController(QObject):
 
     def show_changes(self, changes: Changes) -> None:
         """Paint and announce what an operation changed."""
-        self._publish()
+        self._publish(changes)
         for annotation_id in changes.saved:
             self.saved.emit(annotation_id)
         self.history_changed.emit()

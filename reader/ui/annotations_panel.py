@@ -5,8 +5,9 @@ annotations that could not be placed, and an editor for the chosen one."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,16 +23,15 @@ from PySide6.QtWidgets import (
 
 from reader.annotations.model import Annotation, Colour
 from reader.ui.annotation_controller import AnnotationController
+from reader.ui.annotation_rows import ANNOTATION_ROLE, ORPHANS, AnnotationRows
 from reader.ui.highlight_popup import colour_icon
 from reader.ui.note_editor import NoteEditor
-from reader.ui.plain_text import plain_tooltip
 from reader.ui.theme import THEMES, Theme, highlight_colour
 
-_ANNOTATION_ROLE = Qt.ItemDataRole.UserRole
+if TYPE_CHECKING:
+    from reader.annotations.session import Changes
+
 ALL = "__all__"
-QUOTE_PREVIEW = 60
-QUOTE_TOOLTIP = 400
-ORPHANS_TITLE = "Could not be placed"
 
 
 class AnnotationsPanel(QWidget):
@@ -72,6 +72,7 @@ class AnnotationsPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(10)
         self.tree.setWordWrap(True)
+        self.rows = AnnotationRows(self.tree, lambda a: self._icons[a.colour])
         self.editor = NoteEditor(controller)
         filters = QHBoxLayout()
         filters.addWidget(self.colour)
@@ -96,7 +97,7 @@ class AnnotationsPanel(QWidget):
         self.tree.itemActivated.connect(self._on_activated)
         self.tree.itemClicked.connect(self._on_activated)
         self.editor.restore_requested.connect(controller.restore)
-        controller.changed.connect(self.refresh)
+        controller.changed.connect(self._on_changed)
         self._fill_colours()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -154,16 +155,48 @@ class AnnotationsPanel(QWidget):
         orphans = [] if trash else self.controller.orphans
         self._fill_tags([*live, *orphans])
         shown = [a for a in live if self._passes(a)]
-        shown_orphans = [a for a in orphans if self._passes(a)]
         self.tree.blockSignals(True)
-        self.tree.clear()
-        for title, group in self._grouped(shown):
-            self._add_group(title, group)
-        if shown_orphans:
-            self._add_group(ORPHANS_TITLE, shown_orphans)
-        self.tree.expandAll()
+        self.rows.clear()
+        for section, title, group in self._grouped(shown):
+            self.rows.add_group(section, title, group)
+        self.rows.replace_orphans([a for a in orphans if self._passes(a)])
         self.tree.blockSignals(False)
         self._choose(chosen)
+
+    def _on_changed(self, changes: Changes | None) -> None:
+        """Update the rows of the annotations `changes` names, or (when they are not known,
+        or the trash is shown) rebuild the list."""
+        if changes is None or self.show_trash.isChecked() or not self.isVisible():
+            self.refresh()
+            return
+        if self._tags_may_change(changes):
+            tag = self.tag.currentData()
+            self._fill_tags([*self.controller.annotations, *self.controller.orphans])
+            if self.tag.currentData() != tag:  # the tag filtered by is gone: all shows
+                self.refresh()
+                return
+        changed = (*changes.added, *changes.updated, *changes.removed)
+        orphans = self.controller.orphans
+        self.tree.blockSignals(True)
+        touched = [self.rows.remove(annotation_id) for annotation_id in changed]
+        for annotation_id in changes.saved:
+            annotation = self._placed(annotation_id)
+            if annotation is not None and self._passes(annotation):
+                self._insert(annotation)
+        if ORPHANS in touched or any(o.id in changed for o in orphans):
+            self.rows.replace_orphans([a for a in orphans if self._passes(a)])
+        self.tree.blockSignals(False)
+        if self.editor.annotation_id in changed:
+            self._choose(self.editor.annotation_id)
+
+    def _tags_may_change(self, changes: Changes) -> bool:
+        """Whether the tags to filter by may differ: not after new annotations whose tags are
+        all listed already (a plain highlight), so that it needs no walk over all of them."""
+        if changes.updated or changes.removed:
+            return True
+        listed = {self.tag.itemData(number) for number in range(self.tag.count())}
+        added = (self.controller.find(i) for i in changes.added)
+        return any(a is None or not listed.issuperset(a.tags) for a in added)
 
     def _passes(self, annotation: Annotation) -> bool:
         colour, tag = self.colour.currentData(), self.tag.currentData()
@@ -177,7 +210,7 @@ class AnnotationsPanel(QWidget):
         haystack = self._fold(f"{annotation.quote.exact}\n{annotation.note}\n{annotation.tags}")
         return all(word in haystack for word in words)
 
-    def _grouped(self, annotations: list[Annotation]) -> list[tuple[str, list[Annotation]]]:
+    def _grouped(self, annotations: list[Annotation]) -> list[tuple[int, str, list[Annotation]]]:
         document = self.controller.document
         if document is None:
             return []
@@ -185,32 +218,17 @@ class AnnotationsPanel(QWidget):
         groups: dict[int, list[Annotation]] = {}
         for annotation in sorted(annotations, key=lambda a: (a.start, a.created)):
             groups.setdefault(document.toc_index_at(annotation.start), []).append(annotation)
-        return [(toc[number].title, groups[number]) for number in sorted(groups)]
+        return [(number, toc[number].title, groups[number]) for number in sorted(groups)]
 
-    def _add_group(self, title: str, annotations: list[Annotation]) -> None:
-        header = QTreeWidgetItem([f"{title}  ({len(annotations)})"])
-        header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        font = header.font(0)
-        font.setBold(True)
-        header.setFont(0, font)
-        self.tree.addTopLevelItem(header)
-        for annotation in annotations:
-            header.addChild(self._item(annotation))
+    def _placed(self, annotation_id: str) -> Annotation | None:
+        session = self.controller.session
+        return session.placed_one(annotation_id) if session is not None else None
 
-    def _item(self, annotation: Annotation) -> QTreeWidgetItem:
-        quote = annotation.quote.exact.replace("\n", " ")
-        if len(quote) > QUOTE_PREVIEW:
-            quote = quote[:QUOTE_PREVIEW] + "…"
-        lines = [f"“{quote}”"]
-        if annotation.note.strip():
-            lines.append("✎ " + annotation.note.strip().splitlines()[0][:QUOTE_PREVIEW])
-        if annotation.tags:
-            lines.append("  ".join(f"#{tag}" for tag in annotation.tags))
-        item = QTreeWidgetItem(["\n".join(lines)])
-        item.setIcon(0, self._icons[annotation.colour])
-        item.setData(0, _ANNOTATION_ROLE, annotation)
-        item.setToolTip(0, plain_tooltip(annotation.quote.exact[:QUOTE_TOOLTIP]))
-        return item
+    def _insert(self, annotation: Annotation) -> None:
+        document = self.controller.document
+        if document is not None:
+            section = document.toc_index_at(annotation.start)
+            self.rows.insert(section, document.toc()[section].title, annotation)
 
     def _groups(self) -> list[QTreeWidgetItem]:
         groups = (self.tree.topLevelItem(n) for n in range(self.tree.topLevelItemCount()))
@@ -243,16 +261,16 @@ class AnnotationsPanel(QWidget):
             self.editor.edit_note()
 
     def _choose(self, annotation_id: str | None) -> None:
-        for item in self.items():
-            annotation = item.data(0, _ANNOTATION_ROLE)
-            if annotation.id == annotation_id:
-                self.tree.setCurrentItem(item)
-                self._show_in_editor(annotation)
-                return
-        self.editor.show_annotation(None)
+        row = self.rows.row(annotation_id) if annotation_id is not None else None
+        if row is None:
+            self.tree.setCurrentIndex(QModelIndex())
+            self.editor.show_annotation(None)
+            return
+        self.tree.setCurrentItem(row)
+        self._show_in_editor(row.data(0, ANNOTATION_ROLE))
 
     def _on_current(self, item: QTreeWidgetItem | None, _previous: object) -> None:
-        annotation = item.data(0, _ANNOTATION_ROLE) if item else None
+        annotation = item.data(0, ANNOTATION_ROLE) if item else None
         self._show_in_editor(annotation)
 
     def _show_in_editor(self, annotation: Annotation | None) -> None:
@@ -260,7 +278,7 @@ class AnnotationsPanel(QWidget):
         self.editor.show_annotation(annotation, orphan=orphan, trashed=self.show_trash.isChecked())
 
     def _on_activated(self, item: QTreeWidgetItem) -> None:
-        annotation = item.data(0, _ANNOTATION_ROLE)
+        annotation = item.data(0, ANNOTATION_ROLE)
         placed = isinstance(annotation, Annotation) and annotation not in self.controller.orphans
         if placed and not self.show_trash.isChecked():
             self.go_to.emit(annotation)

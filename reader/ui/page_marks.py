@@ -4,13 +4,19 @@ Only marks on and near the page are turned into Qt extra selections, and again a
 scrolls: that keeps a novel with thousands of marks as light as an article. The layers hold
 paint, not meaning: the search controller keeps the hits, the annotation session the
 annotations; a hit's mark only knows whether it is the current one (to recolour it).
+
+Each mark's extra selection is built once per page and kept while the mark is near the page:
+Qt compares the selections it is given with the ones it has and repaints only what differs,
+so a new highlight costs one selection built and one line repainted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import repeat
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from reader.ui.marks import Mark, MarkLayer
@@ -35,30 +41,73 @@ class PageMarks:
         self.annotations = MarkLayer()
         self.search = MarkLayer()
         self.flash = MarkLayer()
+        self._spans: list[tuple[int, int]] = []
+        self._current: int | None = None
+        self._theme: Theme | None = None
+        """The search hits marked, the one marked strongly, and in which theme's colours."""
         self._marked_range = (0, -1)
         self.painted = False
         """Whether the page has been painted since it was laid out (see `refresh`)."""
         self.waiting = False
         """Whether a refresh was asked for before the first paint."""
+        self._selections: dict[int, tuple[Mark, list[QTextEdit.ExtraSelection]]] = {}
+        """The selections last given to Qt, by the identity of their mark (see `refresh`)."""
+
+    def new_page(self) -> None:
+        """The view shows a page not yet painted: selections made for the old one are void."""
+        self.painted = False
+        self._selections = {}
+
+    def page_painted(self) -> None:
+        """After a new page's first paint, put on the marks that were waiting for it."""
+        if not self.painted:
+            self.painted = True
+            if self.waiting:
+                self.waiting = False
+                QTimer.singleShot(0, self._view, lambda: self.refresh(force=True))
 
     def clear(self) -> None:
         """A new document: nothing is marked."""
         self.annotations, self.search, self.flash = MarkLayer(), MarkLayer(), MarkLayer()
+        self._spans, self._current = [], None
+
+    def change_annotations(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Take a few annotation marks out and put a few in, and paint what changed."""
+        for mark in removed:
+            self.annotations.remove(mark)
+        for mark in added:
+            self.annotations.add(mark)
+        self.refresh(force=True)
 
     def set_search(
         self, spans: Sequence[tuple[int, int]], current: int | None, theme: Theme
     ) -> None:
-        """Mark `spans`, the one numbered `current` more strongly."""
-        self.search = MarkLayer(
-            [
-                _hit_mark(start, end, CURRENT if number == current else HIT, theme)
-                for number, (start, end) in enumerate(spans)
-            ]
-        )
+        """Mark `spans`, the one numbered `current` more strongly. Walking the same hits
+        (Enter, F3) swaps only the two marks whose strength changes: a common character's
+        20,000 marks are not made again at every step."""
+        colours = {HIT: QColor(theme.search_hit), CURRENT: QColor(theme.search_current)}
+        if spans != self._spans or theme is not self._theme:
+            kinds = [HIT] * len(spans)
+            if current is not None:
+                kinds[current] = CURRENT
+            starts, ends = [start for start, _ in spans], [end for _, end in spans]
+            shades = map(colours.__getitem__, kinds)
+            self.search = MarkLayer(list(map(Mark, starts, ends, shades, repeat(None), kinds)))
+        elif current != self._current:
+            for number, kind in ((self._current, HIT), (current, CURRENT)):
+                if number is not None:
+                    start, end = spans[number]
+                    was = CURRENT if kind == HIT else HIT
+                    self.search.remove(Mark(start, end, colours[was], key=was))
+                    self.search.add(Mark(start, end, colours[kind], key=kind))
+        self._spans, self._current, self._theme = list(spans), current, theme
 
     def recolour(self, theme: Theme) -> None:
         """The theme changed: the search marks take its colours."""
-        self.search = MarkLayer([_hit_mark(m.start, m.end, m.key, theme) for m in self.search])
+        colours = {HIT: QColor(theme.search_hit), CURRENT: QColor(theme.search_current)}
+        self.search = MarkLayer(
+            [Mark(m.start, m.end, colours[m.key], key=m.key) for m in self.search]
+        )
 
     def set_flash(self, span: tuple[int, int] | None, theme: Theme) -> None:
         """One span marked strongly for a moment, or none."""
@@ -85,8 +134,20 @@ class PageMarks:
         marks = self.annotations.between(low, high, MAX_MARKS)
         marks += self.search.between(low, high, MAX_MARKS)
         marks += self.flash.between(low, high, 1)
-        self._view.setExtraSelections([self._selection(mark) for mark in marks])
+        self._view.setExtraSelections(self._selections_for(marks))
         self._marked_range = (low, high)
+
+    def _selections_for(self, marks: list[Mark]) -> list[QTextEdit.ExtraSelection]:
+        """The marks' selections: those made for the same marks before, and new ones."""
+        made, self._selections = self._selections, {}
+        selections = []
+        for mark in marks:
+            entry = made.get(id(mark))
+            if entry is None or entry[0] is not mark:
+                entry = (mark, self._selections_of(mark))
+            self._selections[id(mark)] = entry
+            selections.extend(entry[1])
+        return selections
 
     def _visible_range(self) -> tuple[int, int]:
         """Canonical offsets of the text on the page, widened by a page's worth each way."""
@@ -96,19 +157,32 @@ class PageMarks:
         margin = max(bottom - top, 500)
         return max(top - margin, 0), bottom + margin
 
-    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection:
+    def _selections_of(self, mark: Mark) -> list[QTextEdit.ExtraSelection]:
+        """One selection per paragraph the mark covers. Qt measures a selection that spans
+        paragraphs by the whole text's frame, which lays out the whole book at once (seconds
+        for a novel opened with its highlights); within one paragraph it measures the lines."""
+        page = self._view.document()
+        start, end = self._qt_position(mark.start), self._qt_position(mark.end)
+        block, selections = page.findBlock(start), []
+        while block.isValid() and block.position() < end:
+            low = max(start, block.position())
+            high = min(end, block.position() + block.length() - 1)  # not the separator
+            if low < high:
+                selections.append(self._selection(page, low, high, mark))
+            block = block.next()
+        return selections
+
+    @staticmethod
+    def _selection(
+        page: QTextDocument, low: int, high: int, mark: Mark
+    ) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self._view.document())
-        cursor.setPosition(self._qt_position(mark.start))
-        cursor.setPosition(self._qt_position(mark.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor = QTextCursor(page)
+        cursor.setPosition(low)
+        cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         selection.format.setBackground(mark.background)
         if mark.underline is not None:
             selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             selection.format.setUnderlineColor(mark.underline)
         return selection
-
-
-def _hit_mark(start: int, end: int, kind: str, theme: Theme) -> Mark:
-    colour = theme.search_current if kind == CURRENT else theme.search_hit
-    return Mark(start, end, QColor(colour), key=kind)

@@ -96,7 +96,7 @@ class ReaderView(QTextBrowser):
         shown = self.display.with_side_margin(self._side_margin())
         page = build_page(self._document, self._theme, self._font_size, self._script, shown, self)
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
-        self._marks.painted = False
+        self._marks.new_page()
         self._replace_page(page)
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
@@ -211,6 +211,10 @@ class ReaderView(QTextBrowser):
         self._marks.annotations = MarkLayer(marks)
         self._marks.refresh(force=True)
 
+    def change_annotation_marks(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
+        """Take a few highlights off and put a few on, leaving the others as they are."""
+        self._marks.change_annotations(removed, added)
+
     def flash(self, span: tuple[int, int] | None) -> None:
         """Mark a span strongly for a moment (the window clears it), so the eye finds it."""
         self._marks.set_flash(span, self._theme)
@@ -241,11 +245,7 @@ class ReaderView(QTextBrowser):
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint; after a new page's first paint, put on the marks that were waiting for it."""
         super().paintEvent(event)
-        if not self._marks.painted:
-            self._marks.painted = True
-            if self._marks.waiting:
-                self._marks.waiting = False
-                QTimer.singleShot(0, self, lambda: self._marks.refresh(force=True))
+        self._marks.page_painted()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the text column centred and no wider than the measure."""

@@ -138,3 +138,27 @@ def test_changes_to_another_documents_annotation_are_refused(
     with pytest.raises(StoreError, match="no annotation"):
         other.recolour(made.id, Colour.GREEN)
     assert store.get(made.id).colour is Colour.YELLOW  # type: ignore[union-attr]
+
+
+def test_a_reload_says_that_anything_may_have_changed(
+    store: AnnotationStore, document: Document
+) -> None:
+    session = AnnotationSession.open(store, document)
+    session.highlight(*span(document, "天地玄黃"))
+    assert session.reload() == Changes(everything=True)
+    assert not session.highlight(*span(document, "日月"))[1].everything
+
+
+def test_placed_one_finds_the_placed_value_of_an_id(
+    store: AnnotationStore, document: Document
+) -> None:
+    session = AnnotationSession.open(store, document)
+    twins = [session.highlight(*span(document, "宇宙"))[0] for _ in range(3)]  # one span
+    first, _ = session.highlight(*span(document, "天地"))
+    assert [session.placed_one(a.id) for a in [first, *twins]] == [first, *twins]
+    session.recolour(first.id, Colour.GREEN)
+    recoloured = session.placed_one(first.id)
+    assert recoloured is not None and recoloured.colour is Colour.GREEN
+    session.delete(twins[1].id)
+    assert [session.placed_one(a.id) for a in twins] == [twins[0], None, twins[2]]
+    assert session.placed_one("urn:uuid:nothing") is None
