@@ -33,9 +33,6 @@ class DocumentSearcher:
         """Search for an already parsed query."""
         if query.is_empty:
             return rank_and_collect(self.folded, query, {}, "Nothing to search.")
-        matching = self.folded.scan(query)
-        scores = {
-            paragraph: float(sum(self.folded.paragraph(paragraph).count(t) for t in query.required))
-            for paragraph in matching
-        }
-        return rank_and_collect(self.folded, query, scores)
+        folded, terms = self.folded, query.required
+        scores = {index: float(folded.count(index, terms)) for index in folded.scan(query)}
+        return rank_and_collect(folded, query, scores)

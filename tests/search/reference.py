@@ -66,3 +66,39 @@ def check_result(result: SearchResult, reference: Reference, query: str) -> None
 def same_hits(first: SearchResult, second: SearchResult) -> bool:
     """Whether two answers list the same hits, whatever their order."""
     return sorted(first.hits) == sorted(second.hits)
+
+
+def ranked_hits(
+    reference: Reference, query: str
+) -> list[tuple[int, int, int, str, int, bool, int]]:
+    """Every hit, best first, as the searcher must list them, computed the plain way: a
+    paragraph at a time, its occurrences found term by term with `str.find` (overlaps: the
+    earlier, then the longer wins), ranked by tier, then how often the terms occur, then
+    reading order."""
+    parsed = parse_query(query)
+    document = reference.document
+    toc = document.toc()
+    ranked = []
+    for index in sorted(reference.matching(parsed)):
+        text = reference.folded[index]
+        heading = document.paragraphs[index].kind is ParagraphKind.HEADING
+        phrase = any(p in text for p in parsed.phrases)
+        tier = 0 if heading else 1 if phrase else 2
+        ranked.append((tier, -sum(text.count(t) for t in parsed.required), index))
+    hits = []
+    for tier, _score, index in sorted(ranked):
+        text, base = reference.folded[index], document.paragraphs[index].start
+        spans = []
+        for term in parsed.required:
+            position = text.find(term)
+            while position >= 0:
+                spans.append((position, position + len(term)))
+                position = text.find(term, position + 1)
+        reached = -1
+        entry = toc[document.toc_index_at(base)]
+        for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+            if start >= reached:
+                reached = end
+                hit = (base + start, base + end, index, entry.title, entry.start, tier == 0, tier)
+                hits.append(hit)
+    return hits
