@@ -132,13 +132,15 @@ def _hits(
 
     A common character has 20,000 hits in a novel, so no Python step is taken per hit: one
     pass of the pattern finds the matches (over the whole text, as no match can span the
-    separator between two paragraphs unless a term holds it; else paragraph by paragraph),
+    separator between two paragraphs unless a term holds it, as folded: a space; else
+    paragraph by paragraph),
     bisection tells each match's paragraph, and each hit is made in C from its span and its
     paragraph's fields. Then each ranked paragraph's run of hits is taken in rank order.
     """
     text, bounds, toc, sections = folded.text, folded.bounds, folded.document.toc(), folded.sections
     finditer = occurrence_pattern(terms).finditer
-    if any(PARAGRAPH_SEPARATOR in term for term in terms):
+    separator = folded.text[folded.starts[1] - 1] if len(folded.starts) > 1 else PARAGRAPH_SEPARATOR
+    if any(separator in term for term in terms):  # folding makes the separator a space
         in_order = sorted(index for _tier, _score, index in ranked)
         found = list(chain.from_iterable([finditer(text, *bounds[i]) for i in in_order]))
     else:

@@ -178,15 +178,15 @@ class ChineseDisplay(QObject):
         if sum(end - start for start, end in runs) > MAX_IN_PLACE_CHANGES:
             return False
         view = self._view
+        top = view.top_offset()  # a wider comma may rewrap a paragraph above: keep the place
         cursor = QTextCursor(view.document())
-        cursor.beginEditBlock()
-        for start, end in runs:
+        for start, end in runs:  # each its own edit: Qt lays out only the paragraph it is in
             cursor.setPosition(view.qt_position(start + 1))
             char_format = cursor.charFormat()  # the format of the first character replaced
             cursor.setPosition(view.qt_position(start))
             cursor.setPosition(view.qt_position(end), QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(wanted[start:end], char_format)
-        cursor.endEditBlock()
+        view.scroll_to_offset(top)
         return True
 
     def _as_written(self) -> PageDisplay:

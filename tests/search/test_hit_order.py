@@ -36,3 +36,11 @@ def test_a_common_character_of_the_novel_in_the_reference_order(novel_path: Path
     for query in ("了", "宝玉 黛玉", '"凤姐儿笑道"', "道 -宝玉"):
         hits = [tuple(hit) for hit in searcher.search(query).hits]
         assert hits == ranked_hits(reference, query), query
+
+
+def test_a_phrase_starting_with_a_space_is_found_after_a_paragraph_end() -> None:
+    """Folded, the paragraph separator is a space too: a match that would start there must not
+    hide the real one just after it (U+3000 folds to a space)."""
+    document = document_from_text("第一回  龍\n哈爾濱\u3000哈尔滨 全形空格\n")
+    result = DocumentSearcher(document).search('" 哈尔滨 "')
+    assert [document.text[hit.start : hit.end] for hit in result.hits] == ["\u3000哈尔滨 "]
