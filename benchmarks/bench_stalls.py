@@ -13,6 +13,8 @@ With ``--baseline PATH`` the same child runs against another checkout's ``reader
   opens one of them (its text loads on a worker); from the Open command to its annotations
   shown (the store's first opening, on the first start of a day: an integrity check over
   every row and a backup), the time taken and the longest stall.
+- ``library``: 10,000 tiny files added to the library; from showing the Library screen to its
+  list read (one query, a look at every file) and shown.
 
 It prints medians and ratios only; it never passes or fails on time.
 """
@@ -90,8 +92,35 @@ def store_child() -> dict[str, float]:
     return Ticker().measure(lambda: window.open_path(texts / "copy-00.txt"), lambda: bool(shown))
 
 
+def library_child() -> dict[str, float]:
+    """The Library screen shown over 10,000 entries (tiny files in 20 folders)."""
+    from bench_catalogue import make_tiny_files
+    from PySide6.QtWidgets import QApplication
+
+    from reader.app.paths import AppPaths
+    from reader.app.services import Services
+    from reader.ui.window import MainWindow
+
+    paths = AppPaths.from_environment()
+    tiny = paths.data_dir.parent / "tiny"
+    make_tiny_files(tiny, 10_000)
+    app = QApplication([])
+    app.setStyle("Fusion")
+    services = Services(paths)
+    services.library().add([tiny])
+    window = MainWindow(services)
+    window.show()
+    app.processEvents()
+    screen = window.library_screen
+    listing = getattr(screen, "listing", None)  # absent where the list is read on the UI thread
+    figures = Ticker().measure(screen.show, lambda: listing is None or not listing.busy)
+    assert screen.view.model.rowCount() == 10_000
+    return figures
+
+
 CHILDREN: dict[str, tuple[str, Callable[[], dict[str, float]]]] = {
     "store": ("store's first opening, 10,000 annotations", store_child),
+    "library": ("Library screen shown, 10,000 entries", library_child),
 }
 
 
