@@ -15,6 +15,8 @@ With ``--baseline PATH`` the same child runs against another checkout's ``reader
   every row and a backup), the time taken and the longest stall.
 - ``library``: 10,000 tiny files added to the library; from showing the Library screen to its
   list read (one query, a look at every file) and shown.
+- ``rebuild``: a Markdown book with 20 photographs (copies of the calibre EPUB's cover); the
+  page rebuilt for a theme change (median of four changes), the images decoded anew or not.
 
 It prints medians and ratios only; it never passes or fails on time.
 """
@@ -36,6 +38,7 @@ from pathlib import Path
 from harness import RESULT_PREFIX, child_env, emit
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
 TIMEOUT_S = 300
 """A hang detector for a GUI child, not a budget."""
 
@@ -118,9 +121,44 @@ def library_child() -> dict[str, float]:
     return figures
 
 
+def rebuild_child() -> dict[str, float]:
+    """Theme changes on a Markdown book with 20 photographs (the calibre EPUB's cover)."""
+    import zipfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from reader.app.paths import AppPaths
+    from reader.app.services import Services
+    from reader.ui.window import MainWindow
+
+    folder = AppPaths.from_environment().data_dir.parent / "album"
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(CORPUS / "epub" / "hongloumeng.calibre.epub") as book:
+        photo = book.read("cover_image.jpg")
+    lines = ["# 图集", ""]
+    for number in range(20):
+        (folder / f"photo{number:02}.jpg").write_bytes(photo)
+        lines += [f"第{number}幅。", "", f"![图{number}](photo{number:02}.jpg)", ""]
+    (folder / "album.md").write_text("\n".join(lines), encoding="utf-8")
+    app = QApplication([])
+    app.setStyle("Fusion")
+    window = MainWindow(Services(AppPaths.from_environment()))
+    window.show()
+    loaded: list[bool] = []
+    window.loader.settled.connect(lambda: loaded.append(True))
+    window.open_path(folder / "album.md")
+    while not loaded:
+        app.processEvents()
+    ticker, figures = Ticker(), []
+    for theme in ("dark", "light", "dark", "light"):
+        figures.append(ticker.measure(lambda t=theme: window.appearance.set_theme(t), lambda: True))
+    return {key: statistics.median(f[key] for f in figures) for key in figures[0]}
+
+
 CHILDREN: dict[str, tuple[str, Callable[[], dict[str, float]]]] = {
     "store": ("store's first opening, 10,000 annotations", store_child),
     "library": ("Library screen shown, 10,000 entries", library_child),
+    "rebuild": ("theme change, a book with 20 photographs", rebuild_child),
 }
 
 
