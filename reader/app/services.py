@@ -10,6 +10,7 @@ can show its first page before the store is checked.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ class Services:
         self._store_messages: list[str] = []
         self._store_error: str | None = None
         self._library: Library | None = None
+        self._store_lock = threading.RLock()
+        """The window opens the store on a worker while the UI may ask for it: opened once."""
 
     @classmethod
     def from_environment(cls) -> Services:
@@ -52,26 +55,29 @@ class Services:
 
     def annotation_store(self) -> AnnotationStore:
         """The user's annotation store, opened (checked, repaired) on first use; raises
-        `StoreError` when it cannot be opened at all."""
-        if self._store is None:
-            from reader.annotations.store import AnnotationStore
+        `StoreError` when it cannot be opened at all. Any thread may ask; a second asker waits
+        for the first."""
+        with self._store_lock:
+            if self._store is None:
+                from reader.annotations.store import AnnotationStore
 
-            self._store = AnnotationStore.open(self.paths.data_dir)
-            self._store_messages = list(self._store.report.messages)
-        return self._store
+                self._store = AnnotationStore.open(self.paths.data_dir)
+                self._store_messages = list(self._store.report.messages)
+            return self._store
 
     def annotation_store_if_possible(self) -> tuple[AnnotationStore | None, list[str]]:
         """The store, or None when it cannot be opened (the reader still reads); and what the
         user should hear about it (repairs, read-only, or why it is unavailable)."""
         from reader.annotations.store import StoreError
 
-        if self._store is None and self._store_error is None:
-            try:
-                self.annotation_store()
-            except StoreError as error:
-                self._store_error = f"Annotations are unavailable: {error}"
-        messages = [self._store_error] if self._store_error else self._store_messages
-        return self._store, messages
+        with self._store_lock:
+            if self._store is None and self._store_error is None:
+                try:
+                    self.annotation_store()
+                except StoreError as error:
+                    self._store_error = f"Annotations are unavailable: {error}"
+            messages = [self._store_error] if self._store_error else self._store_messages
+            return self._store, list(messages)
 
     def library(self) -> Library:
         """The user's library, over the annotation store (opened if needed; `StoreError` when
@@ -106,7 +112,8 @@ class Services:
 
     def close(self) -> None:
         """Close what was opened; every acknowledged change is already on disk."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-            self._library = None
+        with self._store_lock:  # not while a worker is opening it
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+                self._library = None

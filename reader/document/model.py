@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 PARAGRAPH_SEPARATOR = "\n"
 
 
+OBJECT_CHARACTER = "\ufffc"
+"""Stands for an image in the canonical text: one character, so the page can put the picture
+exactly there and every offset still holds."""
+
+
 class ParagraphKind(Enum):
     """What a paragraph is for the reader: body text or a section heading."""
 
@@ -182,7 +187,7 @@ class Document:
         if self.paragraphs and not starts_with_heading:
             top_level = min((s.level for s in self.sections), default=1)
             opening = TocEntry(
-                title=opening_label(self.paragraph_text(0)),
+                title=self._opening_title(),
                 level=top_level,
                 start=0,
                 paragraph_index=0,
@@ -190,6 +195,19 @@ class Document:
             )
             entries.insert(0, opening)
         return tuple(entries)
+
+    def _opening_title(self) -> str:
+        """The opening's first words; a picture (U+FFFC) has none: a book opening with its
+        cover image is "Cover", pictures alone "Opening" (the entry used to be empty)."""
+        first = self.paragraph_text(0).replace(OBJECT_CHARACTER, "").strip()
+        if not first and self.cover:
+            return "Cover"
+        end = self.sections[0].paragraph_index if self.sections else len(self.paragraphs)
+        for index in range(end):
+            words = self.paragraph_text(index).replace(OBJECT_CHARACTER, "").strip()
+            if words:
+                return opening_label(words)
+        return "Opening"
 
     @cached_property
     def _toc_starts(self) -> list[int]:

@@ -19,20 +19,15 @@ from reader.document.model import Document
 from reader.ui.after_paint import after_next_paint
 from reader.ui.annotation_marks import AnnotationMarks
 from reader.ui.reader_view import ReaderView
+from reader.ui.reanchoring import Reanchoring
+from reader.ui.store_opening import StoreOpener, StoreOpening
 from reader.ui.theme import Theme
-from reader.ui.workers import run_in_background
 
 if TYPE_CHECKING:  # the store and the session (SQLite) load after the first page is painted
     from reader.annotations.session import AnnotationSession, Changes
     from reader.annotations.store import AnnotationStore, DocumentRecord
 
 EXTERNAL_CHANGE_POLL_MS = 1000
-StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
-"""Opens the store on first use: the store (None when unavailable) and what to tell the user."""
-
-
-class _Signals(QObject):
-    anchored = Signal(object, object)
 
 
 class AnnotationController(QObject):
@@ -55,15 +50,17 @@ class AnnotationController(QObject):
     def __init__(self, open_store: StoreOpener, view: ReaderView, parent: QObject) -> None:
         super().__init__(parent)
         self.view = view
-        self._open_store: StoreOpener | None = open_store
+        self.opening: StoreOpening | None = StoreOpening(open_store, self)
+        """The store's opening until the controller has taken the store (then None)."""
+        self.opening.finished.connect(self._open_pending)
         self._store: AnnotationStore | None = None
         self._session: AnnotationSession | None = None
         self.pending: Document | None = None
         """A document whose annotations open after the page is painted, or on first use."""
         self.last_colour = Colour.YELLOW
         self.marks = AnnotationMarks(view)
-        self._signals = _Signals(self)
-        self._signals.anchored.connect(self._on_anchored)
+        self._reanchoring = Reanchoring(self)
+        self._reanchoring.anchored.connect(self._on_anchored)
         self._poll = QTimer(self)
         self._poll.setInterval(EXTERNAL_CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_external_changes)
@@ -76,7 +73,8 @@ class AnnotationController(QObject):
 
     def open_store(self) -> AnnotationStore | None:
         """The annotation store, opened now with the pending document's annotations (and so
-        its record in the library); None when unavailable."""
+        its record in the library), waiting for it if a worker is opening it; None when
+        unavailable (or before any document)."""
         self._open_pending()
         return self._store
 
@@ -107,7 +105,14 @@ class AnnotationController(QObject):
         its checks and its writes would delay the page); re-anchor those made on another text
         of its file."""
         self._session, self.pending = None, document
-        after_next_paint(self.view.viewport(), self._open_pending)
+        after_next_paint(self.view.viewport(), self._after_paint)
+
+    def _after_paint(self) -> None:
+        """The first time, open the store on a worker (the session follows on `finished`)."""
+        if self.opening is not None and not self.opening.done:
+            self.opening.start()
+        else:
+            self._open_pending()
 
     def _open_pending(self) -> None:
         document, self.pending = self.pending, None
@@ -115,9 +120,9 @@ class AnnotationController(QObject):
             return
         from reader.annotations.session import AnnotationSession
 
-        if self._open_store is not None:  # the first document: open the store, once
-            self._store, messages = self._open_store()
-            self._open_store = None
+        if self.opening is not None:  # the first document: take the store (waiting if need be)
+            self._store, messages = self.opening.result()
+            self.opening = None
             for message in messages:
                 self.notice.emit(message)
             self._poll.start()
@@ -130,17 +135,7 @@ class AnnotationController(QObject):
         self.history_changed.emit()
         self.opened.emit()
         if self._session is not None and self._session.stale:
-            self._anchor_in_background(self._session)
-
-    def _anchor_in_background(self, session: AnnotationSession) -> None:
-        from reader.annotations.placement import place
-
-        signals, stale, document = self._signals, list(session.stale), session.document
-
-        def work() -> None:
-            signals.anchored.emit(session, place(stale, document))
-
-        run_in_background(work)
+            self._reanchoring.start(self._session)
 
     def _on_anchored(self, session: AnnotationSession, placed: list[Annotation]) -> None:
         """Save the re-anchored annotations (one transaction) and show them."""

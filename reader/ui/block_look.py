@@ -9,15 +9,12 @@ page's text stays the canonical text, one block per paragraph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from itertools import pairwise
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QImage,
-    QImageReader,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -28,12 +25,10 @@ from PySide6.QtGui import (
 from PySide6.QtGui import QTextList as QtTextList
 
 from reader.document.model import Align, BlockKind, BlockStyle, InlineSpan, Paragraph
+from reader.ui.page_images import RESOURCE_SCHEME
 from reader.ui.theme import Theme
 
 MONOSPACE = ["Noto Sans Mono CJK SC", "DejaVu Sans Mono", "monospace"]
-IMAGE_ALLOCATION_LIMIT_MB = 128
-"""Qt's own cap on decoding one image (the document layer already turned away huge ones)."""
-RESOURCE_SCHEME = "book"
 
 
 def style_block(block: QTextBlockFormat, style: BlockStyle, em: float) -> QTextBlockFormat:
@@ -128,25 +123,6 @@ def insert_paragraph_text(
             cursor.insertImage(image_format)
         else:
             cursor.insertText(text[start:end], span_format(char, covering, theme))
-
-
-def add_images(page: QTextDocument, resources: Mapping[str, bytes], max_width: float) -> None:
-    """Decode the book's in-memory images into the page's resources, scaled to the column;
-    the page then never asks to load anything (ReaderView.loadResource refuses everything)."""
-    QImageReader.setAllocationLimit(IMAGE_ALLOCATION_LIMIT_MB)
-    for key, data in resources.items():
-        buffer = QBuffer()
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        image = QImageReader(buffer).read()
-        if image.isNull():
-            image = QImage(1, 1, QImage.Format.Format_ARGB32)
-            image.fill(0)
-        elif image.width() > max_width:
-            image = image.scaledToWidth(int(max_width))
-        page.addResource(
-            QTextDocument.ResourceType.ImageResource, QUrl(f"{RESOURCE_SCHEME}:{key}"), image
-        )
 
 
 def make_lists(page: QTextDocument, paragraphs: tuple[Paragraph, ...]) -> None:

@@ -3,6 +3,10 @@
 Each column shows text for people (`DisplayRole`) and sorts by the value itself (`SORT_ROLE`):
 sizes by bytes, progress by fraction, "never read" after every date. The filter matches the
 title, author and file name with the search's folding, so 红楼 finds 紅樓夢 and ｇｐｔ finds GPT.
+
+The model sorts itself, by one key per entry, and the proxy only filters: a proxy comparing
+rows through `data` made ~280,000 Python calls for 10,000 entries (0.4 s on the UI thread each
+time the list came). The folding is done where the entries are read, on a worker (`prepare`).
 Missing files are greyed, say "(file missing)" after their title, and where they were in their
 tooltip.
 """
@@ -10,6 +14,7 @@ tooltip.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -34,6 +39,20 @@ _RIGHT = {SIZE, PROGRESS, ANNOTATIONS}
 Index = QModelIndex | QPersistentModelIndex
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Entries with the folded text the filter searches, one per entry."""
+
+    entries: list[Entry]
+    haystacks: list[str]
+
+
+def prepare(entries: Sequence[Entry], fold: Callable[[str], str]) -> Listing:
+    """Fold what the filter searches (title, author, file name): on a worker, for many."""
+    haystacks = [fold(f"{e.title}\n{e.author}\n{e.path.name if e.path else ''}") for e in entries]
+    return Listing(list(entries), haystacks)
+
+
 class LibraryModel(QAbstractTableModel):
     """The entries of the library, as `Library.entries` gives them."""
 
@@ -42,18 +61,47 @@ class LibraryModel(QAbstractTableModel):
         self._fold = fold
         self._entries: list[Entry] = []
         self._haystacks: list[str] = []
+        self._sorting: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self.missing = 0
+        """How many entries' files are missing."""
         self.missing_colour = QColor("gray")
         """The text colour of missing files (the view sets its theme's disabled text)."""
 
-    def set_entries(self, entries: Sequence[Entry]) -> None:
-        """Show `entries` instead of what was shown."""
+    def set_entries(self, entries: Sequence[Entry] | Listing) -> None:
+        """Show `entries` (prepared or not) instead of what was shown, in the current order."""
+        listing = entries if isinstance(entries, Listing) else prepare(entries, self._fold)
+        order = self._order(listing.entries)
         self.beginResetModel()
-        self._entries = list(entries)
-        self._haystacks = [
-            self._fold(f"{e.title}\n{e.author}\n{e.path.name if e.path else ''}")
-            for e in self._entries
-        ]
+        self._entries = [listing.entries[i] for i in order]
+        self._haystacks = [listing.haystacks[i] for i in order]
+        self.missing = sum(1 for e in self._entries if e.missing)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by `column` (kept for the entries shown later); selections follow."""
+        self._sorting = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        new_order = self._order(self._entries)
+        self._entries = [self._entries[i] for i in new_order]
+        self._haystacks = [self._haystacks[i] for i in new_order]
+        row_now = {old: new for new, old in enumerate(new_order)}
+        before = self.persistentIndexList()
+        after = [self.index(row_now[i.row()], i.column()) for i in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _order(self, entries: list[Entry]) -> list[int]:
+        """The rows of `entries` in the current sort order (stable: ties keep their order)."""
+        column, order = self._sorting
+        if column < 0:
+            return list(range(len(entries)))
+        keys = [_sort_key(e, column) for e in entries]
+        descending = order == Qt.SortOrder.DescendingOrder
+        return sorted(range(len(entries)), key=keys.__getitem__, reverse=descending)
+
+    def haystack(self, row: int) -> str:
+        """The folded text the filter searches in `row`."""
+        return self._haystacks[row]
 
     def entry(self, row: int) -> Entry:
         """The entry shown in `row` (of this model, not of a proxy)."""
@@ -105,8 +153,8 @@ class LibraryModel(QAbstractTableModel):
 
 
 class LibraryFilter(QSortFilterProxyModel):
-    """Sorts by `SORT_ROLE` and keeps the rows whose folded title, author or file name holds
-    every word of the filter."""
+    """Keeps the rows whose folded title, author or file name holds every word of the filter;
+    sorting is passed to the `LibraryModel` below."""
 
     def __init__(self, fold: Callable[[str], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,12 +173,17 @@ class LibraryFilter(QSortFilterProxyModel):
             self._words = self._fold(text).split()
             self.invalidateRowsFilter()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Let the source model sort (by keys made once per entry, not per comparison)."""
+        self.sourceModel().sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Whether the row's haystack holds every word."""
         if not self._words:
             return True
         model = self.sourceModel()
-        haystack = str(model.data(model.index(source_row, TITLE, source_parent), FILTER_ROLE))
+        assert isinstance(model, LibraryModel)
+        haystack = model.haystack(source_row)
         return all(word in haystack for word in self._words)
 
 
@@ -150,7 +203,7 @@ def _text(entry: Entry, column: int) -> str:
     return str(entry.annotations) if entry.annotations else ""
 
 
-def _sort_key(entry: Entry, column: int) -> object:
+def _sort_key(entry: Entry, column: int) -> str | int | float:
     """What a column sorts by: numbers as numbers, unknowns first, never-read before any date."""
     if column == SIZE:
         return -1 if entry.size is None else entry.size

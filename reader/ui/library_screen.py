@@ -26,6 +26,8 @@ from reader.library.adding import AddReport
 from reader.library.catalogue import Entry, Library, LibraryError
 from reader.search.folding import fold
 from reader.ui.annotation_controller import AnnotationController
+from reader.ui.library_listing import LibraryListing
+from reader.ui.library_model import Listing, prepare
 from reader.ui.library_view import LibraryView
 from reader.ui.message_bar import MessageBar
 from reader.ui.opening import Opening
@@ -88,6 +90,9 @@ class LibraryScreen(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_added)
         self._signals.located.connect(self._on_located)
+        self.listing = LibraryListing(self)  # read on a worker: the old list shows meanwhile
+        self.listing.listed.connect(self._on_listed)
+        self.listing.failed.connect(self._on_listing_failed)
         self._stop = threading.Event()
         self.adding = False
         self.view.open_requested.connect(self.open_entry)
@@ -156,16 +161,22 @@ class LibraryScreen(QObject):
             dock.show()
 
     def refresh(self, keep: str | None = None) -> None:
-        """Read the library again (the document `keep` stays selected)."""
+        """Read the library again on a worker (the document `keep` then stays selected)."""
         window = self._window()
         if window is not None:  # the document on the page joins first, if it has not yet
             window.annotations.open_store()
         library = self._library()
         if library is not None:
-            try:
-                self.view.set_entries(library.entries(), keep)
-            except StoreError as error:
-                self._bar.show_error(f"The library cannot be read: {error}")
+            self.view.set_reading(True)
+            self.listing.read(lambda: prepare(library.entries(), fold), keep)
+
+    def _on_listed(self, entries: Listing, keep: str | None) -> None:
+        self.view.set_entries(entries, keep)
+        self.view.set_reading(False)
+
+    def _on_listing_failed(self, message: str) -> None:
+        self.view.set_reading(False)
+        self._bar.show_error(message)
 
     def document_shown(self, _document: object = None) -> None:
         """A document reached the page (from here, File › Open or another `reader`): show it.

@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library.catalogue import Entry
-from reader.ui.library_model import COLUMNS, LAST_READ, TITLE, LibraryFilter, LibraryModel
+from reader.ui.library_model import (
+    COLUMNS,
+    LAST_READ,
+    TITLE,
+    LibraryFilter,
+    LibraryModel,
+    Listing,
+)
 from reader.ui.theme import over
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -50,6 +57,7 @@ class LibraryView(QWidget):
     def __init__(self, fold: Callable[[str], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("libraryView")
+        self._reading = False
         self.model = LibraryModel(fold, self)
         self.proxy = LibraryFilter(fold, self)
         self.proxy.setSourceModel(self.model)
@@ -136,7 +144,7 @@ class LibraryView(QWidget):
 
     # -- what is shown ---------------------------------------------------------------------------
 
-    def set_entries(self, entries: Sequence[Entry], keep: str | None = None) -> None:
+    def set_entries(self, entries: Sequence[Entry] | Listing, keep: str | None = None) -> None:
         """Show `entries`; the document `keep` (by id), or the first row, stays selected."""
         palette = self.palette()
         faded = palette.color(QPalette.ColorRole.Text)
@@ -153,6 +161,11 @@ class LibraryView(QWidget):
         if index.isValid():
             self.table.setCurrentIndex(index)
         self._update_buttons()
+
+    def set_reading(self, reading: bool) -> None:
+        """Say that the list is being read again (the rows shown are the previous ones)."""
+        self._reading = reading
+        self._update_count()
 
     def current_entry(self) -> Entry | None:
         """The selected document, if a row is selected."""
@@ -197,8 +210,11 @@ class LibraryView(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "document" if total == 1 else "documents"
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
-        missing = sum(1 for row in range(total) if self.model.entry(row).missing)
-        self.count_label.setText(f"{text}, {missing} missing" if missing else text)
+        missing = self.model.missing
+        text = f"{text}, {missing} missing" if missing else text
+        if self._reading:
+            text = f"{text}; reading the library…" if total else "Reading the library…"
+        self.count_label.setText(text)
 
     # -- keys ------------------------------------------------------------------------------------
 

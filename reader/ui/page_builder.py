@@ -9,13 +9,8 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextDocu
 
 from reader.document.model import PLAIN_STYLE, Document, ParagraphKind
 from reader.document.script import Script
-from reader.ui.block_look import (
-    add_images,
-    insert_paragraph_text,
-    make_lists,
-    style_block,
-    style_char,
-)
+from reader.ui.block_look import insert_paragraph_text, make_lists, style_block, style_char
+from reader.ui.page_images import add_images
 from reader.ui.theme import (
     LINE_HEIGHT_PERCENT,
     MEASURE_IN_CHARACTERS,
@@ -79,7 +74,7 @@ def build_page(
     assert len(text) == len(document.text), "a display transform must keep every offset"
     em = font.pointSizeF() * 96 / 72
     if document.resources:
-        add_images(page, document.resources, MEASURE_IN_CHARACTERS * em)
+        add_images(page, document, MEASURE_IN_CHARACTERS * em)
     cursor = QTextCursor(page)
     cursor.beginEditBlock()
     for index, paragraph in enumerate(document.paragraphs):

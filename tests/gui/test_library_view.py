@@ -32,11 +32,19 @@ def titles(window: MainWindow) -> list[str]:
 
 
 def add_and_wait(qtbot: QtBot, window: MainWindow, *paths: Path) -> str:
-    """Add `paths` as the buttons do; the summary shown once the worker is done."""
+    """Add `paths` as the buttons do; the summary shown once the worker is done (and the
+    list read again)."""
     screen = window.library_screen
     with qtbot.waitSignal(screen._signals.finished, timeout=HANG_TIMEOUT_MS):
         screen.add(list(paths))
+    qtbot.waitUntil(lambda: not screen.listing.busy, timeout=HANG_TIMEOUT_MS)
     return window.message_bar.text
+
+
+def show_library(qtbot: QtBot, window: MainWindow) -> None:
+    """Show the Library screen and wait for its list (read on a worker)."""
+    with qtbot.waitSignal(window.library_screen.listing.settled, timeout=HANG_TIMEOUT_MS):
+        window.library_screen.show()
 
 
 def entry_titled(window: MainWindow, title: str) -> Entry:
@@ -50,7 +58,8 @@ def test_a_first_start_lists_the_bundled_article_and_ctrl_l_goes_there_and_back(
     window = started(qtbot, make_window)
     screen = window.library_screen
     assert not screen.showing and window.panels.toc_dock.isVisible()
-    qtbot.keyClick(window.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(screen.listing.settled, timeout=HANG_TIMEOUT_MS):
+        qtbot.keyClick(window.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert screen.showing and not window.panels.toc_dock.isVisible()
     assert screen.view.filter_box.hasFocus()
     [entry] = screen.view.model._entries
@@ -67,7 +76,7 @@ def test_adding_a_folder_reports_progress_then_a_summary_and_shows_the_books(
     shutil.copytree(CORPUS_DIR / "library", shelf)
     (shelf / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
     window = started(qtbot, make_window)
-    window.library_screen.show()
+    show_library(qtbot, window)
     progress: list[str] = []
     window.library_screen._signals.progress.connect(
         lambda done, total: progress.append(window.message_bar.text)
@@ -87,7 +96,7 @@ def test_sorting_by_columns_orders_by_value_not_by_text(
     for name in ("道德经.txt", "家.txt", "论语.txt"):
         shutil.copy(CORPUS_DIR / "library" / name, tmp_path / name)
     add_and_wait(qtbot, window, tmp_path)
-    window.library_screen.show()
+    show_library(qtbot, window)
     table = window.library_screen.view.table
     table.sortByColumn(SIZE, Qt.SortOrder.AscendingOrder)  # 14.8 < 67.3 < 71.2 < 678.0 KB
     assert titles(window) == ["從大模型到AI算力再到智算中心", "道德经", "论语", "家"]
@@ -103,7 +112,7 @@ def test_the_filter_folds_scripts_and_enter_opens_the_document(
     window = started(qtbot, make_window)
     add_and_wait(qtbot, window, novel_path, CORPUS_DIR / "library" / "家.txt")
     screen = window.library_screen
-    screen.show()
+    show_library(qtbot, window)
     screen.view.filter_box.insert("紅樓")  # as an input method types; Traditional finds Simplified
     assert titles(window) == ["红楼梦"]
     assert screen.view.count_label.text() == "1 of 3 documents"
@@ -125,10 +134,11 @@ def test_delete_removes_from_the_library_keeping_file_and_annotations(
     wait_for_load(qtbot, window, lambda: window.open_path(book))
     assert window.annotations.highlight(0, 4) is not None
     screen = window.library_screen
-    screen.show()
+    show_library(qtbot, window)
     screen.view.set_entries(screen.view.model._entries, keep=entry_titled(window, "book").id)
     screen.view.table.setFocus()
-    qtbot.keyClick(screen.view.table, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(screen.listing.settled, timeout=HANG_TIMEOUT_MS):
+        qtbot.keyClick(screen.view.table, Qt.Key.Key_Delete)
     assert "book" not in titles(window) and book.exists()
     assert "its file and its 1 annotation(s) are untouched" in window.message_bar.text
     add_and_wait(qtbot, window, book)
@@ -145,7 +155,7 @@ def test_a_missing_file_is_greyed_and_located_again_only_with_the_same_text(
     moved = tmp_path / "moved.txt"
     book.rename(moved)
     screen = window.library_screen
-    screen.show()
+    show_library(qtbot, window)
     entry = entry_titled(window, "old")
     assert entry.missing
     model = screen.view.model
@@ -159,10 +169,12 @@ def test_a_missing_file_is_greyed_and_located_again_only_with_the_same_text(
     other.write_text("另一本书。", encoding="utf-8")
     with qtbot.waitSignal(screen._signals.located, timeout=HANG_TIMEOUT_MS):
         screen.locate_at(entry, other)
+    qtbot.waitUntil(lambda: not screen.listing.busy, timeout=HANG_TIMEOUT_MS)
     assert "its text is different" in window.message_bar.text
     assert entry_titled(window, "old").missing
     with qtbot.waitSignal(screen._signals.located, timeout=HANG_TIMEOUT_MS):
         screen.locate_at(entry, moved)
+    qtbot.waitUntil(lambda: not screen.listing.busy, timeout=HANG_TIMEOUT_MS)
     found = entry_titled(window, "old")
     assert not found.missing and found.path == moved and found.id == entry.id
 
@@ -187,7 +199,7 @@ def test_reading_from_the_library_brings_back_the_panels_and_saves_them_so(
 ) -> None:
     window = started(qtbot, make_window)
     screen = window.library_screen
-    screen.show()
+    show_library(qtbot, window)
     assert not window.panels.toc_dock.isVisible()
     [entry] = screen.view.model._entries
     wait_for_load(qtbot, window, lambda: screen.open_entry(entry))

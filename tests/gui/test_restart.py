@@ -86,7 +86,8 @@ def test_a_last_document_that_is_gone_starts_in_the_library_and_names_the_file(
 
     again = make_window()
     again.open_request(None)
-    qtbot.waitUntil(lambda: again.library_screen.showing, timeout=HANG_TIMEOUT_MS)
+    screen = again.library_screen
+    qtbot.waitUntil(lambda: screen.showing and not screen.listing.busy, timeout=HANG_TIMEOUT_MS)
     assert again.current_document() is None
     message = again.message_bar.text
     assert str(book) in message and "Locate" in message, message

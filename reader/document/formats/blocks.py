@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reader.document.model import OBJECT_CHARACTER as OBJECT_CHARACTER  # where formats find it
 from reader.document.model import BlockStyle
-
-OBJECT_CHARACTER = "\ufffc"
-"""Stands for an image in the canonical text: one character, so the page can put the picture
-exactly there and every offset still holds."""
 
 
 @dataclass(frozen=True, slots=True)
