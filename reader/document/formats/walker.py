@@ -364,12 +364,12 @@ class _Walker:
                 number = _int(child.get("value"), number) + 1
                 saved = self.context
                 self.flush()
-                self.context = replace(
-                    saved,
-                    style=replace(
-                        saved.style, kind=BlockKind.LIST_ITEM, level=saved.list_depth, marker=marker
-                    ),
+                item = replace(
+                    saved.style, kind=BlockKind.LIST_ITEM, level=saved.list_depth, marker=marker
                 )
+                if saved.preformatted:  # a list inside <pre> is still preformatted text
+                    item = replace(item, kind=BlockKind.CODE)
+                self.context = replace(saved, style=item)
                 if child.get("id"):
                     self.anchor(child.get("id"))
                 self.walk_children(child, child_path, depth + 1)
