@@ -29,6 +29,8 @@ _AUTHOR_LINES = (
 _NOT_A_NAME = frozenset({"不详", "佚名", "未知", "无名氏", "unknown", "Unknown"})
 _SEPARATORS = re.compile(r"[\s、，,]+")
 FORMAT_NAMES = {".txt": "TXT", ".text": "TXT", ".md": "Markdown", ".markdown": "Markdown"}
+_BOOK_FORMATS = {"epub": "EPUB", "html": "HTML", "xhtml": "HTML", "markdown": "Markdown"}
+"""The names of the formats the package or markup said (`Metadata.format`), as readers say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +47,8 @@ class Details:
 def details_of(document: Document) -> Details:
     """The library's facts about `document` (its file is looked at, never read again)."""
     return Details(
-        author=author_of(document),
-        format=format_of(document.source),
+        author=document.metadata.author or author_of(document),
+        format=_BOOK_FORMATS.get(document.metadata.format) or format_of(document.source),
         size=_size_of(document.source),
         length=len(document.text),
     )
