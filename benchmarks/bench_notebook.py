@@ -272,7 +272,7 @@ def gui_figures(runs: int, baseline: Path | None) -> None:
     against = f"{baseline.name}, 10,000" if baseline else "25 annotations"
     print(f"Notebook window (GUI child, offscreen), {runs} runs, medians")
     for key, label in (
-        ("store", "store opened (UI thread)"),
+        ("store", "store opened (by the script)"),
         ("show", "shown, read and painted"),
         ("stall", "longest UI stall meanwhile"),
         ("filter", "filter applied, painted"),
