@@ -154,6 +154,39 @@ def test_pinyin_follows_scrolling_and_every_text_size(qtbot: QtBot, reader: Main
             assert_drawn_above(reader, placement.position, placement.box)
 
 
+def test_a_second_paint_of_the_same_lines_places_nothing_again(
+    qtbot: QtBot, reader: MainWindow
+) -> None:
+    reader.chinese.display.toggle_pinyin()
+    layer = reader.chinese.display.pinyin
+    assert placements_when_read(qtbot, layer)
+    layer.repaint()
+    placed, prepared = layer.blocks_placed, len(layer._static)
+    assert placed > 0
+    bar = reader.view.verticalScrollBar()
+    top = bar.value()
+    for _ in range(3):
+        layer.repaint()
+    bar.setValue(top + 30)  # a few pixels: the same blocks, moved
+    layer.repaint()
+    bar.setValue(top)
+    layer.repaint()
+    assert (layer.blocks_placed, len(layer._static)) == (placed, prepared), "placed again"
+
+
+def test_readings_follow_characters_changed_in_place(qtbot: QtBot, reader: MainWindow) -> None:
+    reader.chinese.display.toggle_pinyin()
+    layer = reader.chinese.display.pinyin
+    reader.view.scroll_to_offset(reader.current_document().text.index("革命史,無論是"))
+    assert placements_when_read(qtbot, layer)
+    reader.commands.by_id["full_width"].trigger()  # narrower commas: the lines rewrap in place
+    settle(qtbot, reader)
+    assert "革命史,無論是" in page_text(reader)
+    placements = placements_when_read(qtbot, layer)
+    for placement in placements[:: max(1, len(placements) // 40)]:
+        assert_drawn_above(reader, placement.position, placement.box)
+
+
 # -- characters and punctuation ------------------------------------------------------------------
 
 
