@@ -7,7 +7,8 @@ Run from the project root::
 
 Each figure is a median over N runs, printed beside a baseline measured in the same run:
 for look-ups, a bare dictionary get of the clicked character; for scrolling, the same scroll
-with pinyin off. The scroll measure is the longest time one page step keeps the window busy
+with pinyin off (and the draw-only cost of repainting the readings of a page already placed).
+The scroll measure is the longest time one page step keeps the window busy
 (scroll, lay out, paint the page and the readings in hand; readings of paragraphs never seen
 are worked out on a worker and painted when they arrive), on Qt's offscreen platform. It prints
 figures only and never passes or fails on time.
@@ -123,6 +124,19 @@ def scroll_figures(runs: int, pages: int) -> None:
         display.toggle_pinyin()
         with_pinyin.append(longest_step())
         display.toggle_pinyin()
+    display.toggle_pinyin()
+    layer = display.pinyin
+    layer.placements()  # asks for the readings of the page in sight
+    while layer.busy:
+        app.processEvents()
+        layer.placements()
+    layer.repaint()
+    repaints = [timed(layer.repaint) for _ in range(runs * 40)]
+    print(
+        f"pinyin repaint of a page already placed ({len(layer.placements())} readings)"
+        f"  median {fmt(statistics.median(repaints))}  min {fmt(min(repaints))}"
+    )
+    display.toggle_pinyin()
     base, pinyin = statistics.median(plain), statistics.median(with_pinyin)
     print(
         f"novel, longest page step over {pages} pages: pinyin off {fmt(base)}  "

@@ -8,6 +8,8 @@ page keeps canonical offsets: selection, highlights, search, notes and export ar
 Nothing of `reader.chinese` (nor OpenCC, nor pypinyin) is loaded before the window's first
 paint: the first page is laid out as written, and the transforms are applied right after it
 has been painted (with the default settings that changes at most a few punctuation marks).
+The display text is worked out on a worker (`DisplayTextJob`): the page stays as it is until
+it is ready.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QMenu
 
 from reader.app.settings import Settings
 from reader.document.model import Document
+from reader.ui.display_text_job import DisplayTextJob
 from reader.ui.page_builder import PageDisplay
 from reader.ui.pinyin_layer import PinyinLayer
 from reader.ui.reader_view import ReaderView
@@ -42,18 +45,6 @@ def _readings(text: str) -> list[str | None]:
     return readings(text)
 
 
-def display_text(text: str, characters: str, full_width_punctuation: bool) -> str | None:
-    """The text as the page shows it, or None when that is the text as written."""
-    if characters == "as-written" and not full_width_punctuation:
-        return None
-    from reader.chinese.characters import CharacterForm, convert_characters
-    from reader.chinese.punctuation import full_width_punctuation as widen
-
-    shown = convert_characters(text, CharacterForm(characters))
-    shown = widen(shown) if full_width_punctuation else shown
-    return None if shown == text else shown
-
-
 def _differences(shown: str, wanted: str) -> Iterator[re.Match[str]]:
     """Runs of positions where two texts of one length differ (as matches over a mask)."""
     mask = "".join("x" if a != b else " " for a, b in zip(shown, wanted, strict=True))
@@ -71,6 +62,11 @@ class ChineseDisplay(QObject):
         self._view, self._settings = view, settings
         self._document: Document | None = None
         self._painted = False
+        self._wanted: tuple[str, str, bool] | None = None
+        """The choices the display text was last asked for: (fingerprint, characters,
+        full-width punctuation)."""
+        self._job = DisplayTextJob(self)
+        self._job.ready.connect(self._show_text)
         self.pinyin = PinyinLayer(view, _readings)
         self.character_actions = QActionGroup(self)
         self._toggles: dict[str, QAction] = {}
@@ -137,11 +133,20 @@ class ChineseDisplay(QObject):
     # -- applying them -------------------------------------------------------------------------
 
     def document_opened(self, document: Document) -> None:
-        """Set the view's display for `document`, before the window shows it."""
-        self._document = document
+        """Set the view's display for `document`, before the window shows it: as written,
+        then as the choices ask once that is worked out."""
+        self._document, self._wanted = document, None
+        self._job.cancel()
         self._show_choices()
-        self._view.display = self._display(document) if self._painted else self._as_written()
+        self._view.display = self._as_written()
         self.pinyin.update()
+        if self._painted:
+            self._request_text()
+
+    @property
+    def settled(self) -> bool:
+        """Whether the page shows what the choices ask for (no display text on its way)."""
+        return self._painted and not self._job.busy and self._wanted == self._choices()
 
     def set_theme(self, theme: Theme) -> None:
         """Readings in the theme's colours."""
@@ -158,17 +163,33 @@ class ChineseDisplay(QObject):
     def _apply(self) -> None:
         if not self._painted:
             return
-        document, before = self._document, self._view.display
-        display = self._display(document) if document else before
-        self._view.display = display
         if self.pinyin.isVisible() != self._settings.pinyin:
             self.pinyin.set_shown(self._settings.pinyin)  # lays the page out again
-        elif display != before and document is not None:
-            if not self._replace_in_place(
-                before.text or document.text, display.text or document.text
-            ):
-                self._view.relayout()
-            self.pinyin.update()
+        self._request_text()
+
+    def _request_text(self) -> None:
+        """Have the display text worked out, unless it already was for these choices."""
+        document, wanted = self._document, self._choices()
+        if document is not None and wanted is not None and wanted != self._wanted:
+            self._wanted = wanted
+            self._job.request(document.text, wanted[1], wanted[2])
+
+    def _choices(self) -> tuple[str, str, bool] | None:
+        document = self._document
+        if document is None:
+            return None
+        return (document.fingerprint, self.characters, self._settings.full_width_punctuation)
+
+    def _show_text(self, text: str | None) -> None:
+        """Show the display text that was asked for last (the document is still open)."""
+        document, before = self._document, self._view.display
+        display = replace(before, text=text)
+        if document is None or display == before:
+            return
+        self._view.display = display
+        if not self._replace_in_place(before.text or document.text, text or document.text):
+            self._view.relayout()
+        self.pinyin.update()
 
     def _replace_in_place(self, shown: str, wanted: str) -> bool:
         """Change the characters that differ right on the page, one for one, when they are
@@ -191,7 +212,3 @@ class ChineseDisplay(QObject):
 
     def _as_written(self) -> PageDisplay:
         return replace(self._view.display, text=None)
-
-    def _display(self, document: Document) -> PageDisplay:
-        text = display_text(document.text, self.characters, self._settings.full_width_punctuation)
-        return replace(self._view.display, text=text)

@@ -62,6 +62,26 @@ class _Item:
     font: QFont
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line's readings, ready to draw: each text prepared, each place worked out."""
+
+    top: float
+    bottom: float
+    """The readings' extent, relative to the block's top."""
+    draws: tuple[tuple[QPointF, QStaticText, QFont], ...]
+    """Where (relative to the block's top left), what and in which font."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A block's readings as placed for one revision of its text."""
+
+    revision: int
+    items: list[_Item]
+    lines: list[_Line]
+
+
 class _Signals(QObject):
     read = Signal(object)
     """Readings by paragraph text, from a worker."""
@@ -77,7 +97,10 @@ class PinyinLayer(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self._view, self._readings = view, readings
         self._cache: dict[str, list[str | None]] = {}
-        self._blocks: dict[int, list[_Item]] = {}
+        self._blocks: dict[int, _Placed] = {}
+        self.blocks_placed = 0
+        """How many times a block's readings were placed (a paint of lines already placed
+        only draws)."""
         self._layout_key: tuple[object, float, float] | None = None
         self._styles: dict[str, ReadingStyle] = {}
         self._static: dict[tuple[str, int], QStaticText] = {}
@@ -117,32 +140,35 @@ class PinyinLayer(QWidget):
         self.setGeometry(self._view.viewport().geometry())  # above the page, below the card
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the readings of the lines in `event`'s rectangle (each reading's text is
-        prepared once, as a `QStaticText`, and only placed here)."""
+        """Draw the readings of the lines in `event`'s rectangle. Everything is worked out
+        when a block's readings are placed; a paint only moves to each block and draws its
+        lines' prepared texts, so scrolling costs no Python work per character placed."""
         painter = QPainter(self)
         painter.setPen(self._colour)
         area = QRectF(event.rect())
         current_font: QFont | None = None
-        for origin, items in self._visible_blocks():
-            for item in items:
-                box = item.box.translated(origin)
-                if box.bottom() < area.top() or box.top() > area.bottom():
+        for origin, placed in self._visible_blocks():
+            painter.setTransform(QTransform.fromTranslate(origin.x(), origin.y()))
+            top, bottom = area.top() - origin.y(), area.bottom() - origin.y()
+            for line in placed.lines:
+                if line.bottom < top or line.top > bottom:
                     continue
-                if item.font is not current_font:
-                    painter.setFont(item.font)
-                    current_font = item.font
-                painter.drawStaticText(box.topLeft(), self._static_text(item))
+                for point, static, font in line.draws:
+                    if font is not current_font:
+                        painter.setFont(font)
+                        current_font = font
+                    painter.drawStaticText(point, static)
         painter.end()
 
-    def _static_text(self, item: _Item) -> QStaticText:
-        key = (item.reading, id(item.font))
+    def _static_text(self, reading: str, font: QFont) -> QStaticText:
+        key = (reading, id(font))
         static = self._static.get(key)
         if static is None:
             if len(self._static) > MAX_CACHED_TEXTS:
                 self._static.clear()
-            static = self._static[key] = QStaticText(item.reading)
+            static = self._static[key] = QStaticText(reading)
             static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(QTransform(), item.font)
+            static.prepare(QTransform(), font)
         return static
 
     # -- where each reading goes (the painter's code, and the tests') ---------------------------
@@ -151,11 +177,13 @@ class PinyinLayer(QWidget):
         """The readings of every block in sight of the viewport, where they are drawn."""
         return [
             Placement(item.position, item.reading, item.box.translated(origin), item.font)
-            for origin, items in self._visible_blocks()
-            for item in items
+            for origin, placed in self._visible_blocks()
+            for item in placed.items
         ]
 
-    def _visible_blocks(self) -> Iterator[tuple[QPointF, list[_Item]]]:
+    def _visible_blocks(self) -> Iterator[tuple[QPointF, _Placed]]:
+        """The blocks in sight with their readings placed (placing those not placed yet, or
+        whose text changed since: a character form changed in place)."""
         view, height = self._view, self._view.viewport().height()
         page = view.document()
         if page.isEmpty():
@@ -170,43 +198,58 @@ class PinyinLayer(QWidget):
             origin = layout.blockBoundingRect(block).topLeft() - scroll
             if origin.y() > height:
                 break
-            items = self._blocks.get(block.blockNumber())
-            if items is None:
-                items = self._block_items(block)
-                if items is not None:
-                    self._blocks[block.blockNumber()] = items
-            yield origin, items or []
+            placed = self._blocks.get(block.blockNumber())
+            if placed is None or placed.revision != block.revision():
+                placed = self._place(block)
+                if placed is not None:
+                    self._blocks[block.blockNumber()] = placed
+            if placed is not None:
+                yield origin, placed
             block = block.next()
         self._read_waiting()
 
-    def _block_items(self, block: QTextBlock) -> list[_Item] | None:
+    def _place(self, block: QTextBlock) -> _Placed | None:
         """The readings of `block`, placed relative to its top left (kept until the page is
-        laid out again); None while they are being read."""
+        laid out again or the block's text changes); None while they are being read."""
         text = block.text()
         readings = self._cache.get(text)
         if readings is None:
             if text not in self._reading:
                 self._waiting.append(text)
             return None
+        self.blocks_placed += 1
         if not any(readings):
-            return []
+            return _Placed(block.revision(), [], [])
         lines = block.layout()
         utf16 = utf16_starts(text)
         style = self._style(block_font(block))
-        items = []
+        items: list[_Item] = []
+        placed_lines = []
         for number in range(lines.lineCount()):
             line = lines.lineAt(number)
             first = bisect_left(utf16, line.textStart())
             last = bisect_left(utf16, line.textStart() + line.textLength())
             last = min(last, len(readings))
             xs = [x_of(line, utf16[index]) for index in range(first, last + 1)]
+            on_line = []
             for index in range(first, last):
                 reading = readings[index]
                 if reading is not None:
                     left, right = xs[index - first], xs[index - first + 1]
                     box, font = style.place(line, left, right, reading)
-                    items.append(_Item(block.position() + utf16[index], reading, box, font))
-        return items
+                    on_line.append(_Item(block.position() + utf16[index], reading, box, font))
+            if on_line:
+                placed_lines.append(self._line(on_line))
+                items.extend(on_line)
+        return _Placed(block.revision(), items, placed_lines)
+
+    def _line(self, items: list[_Item]) -> _Line:
+        draws = tuple(
+            (item.box.topLeft(), self._static_text(item.reading, item.font), item.font)
+            for item in items
+        )
+        top = min(item.box.top() for item in items)
+        return _Line(top, max(item.box.bottom() for item in items), draws)
 
     def _style(self, font: QFont) -> ReadingStyle:
         key = font.key()
