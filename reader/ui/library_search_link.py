@@ -1,10 +1,12 @@
 """The main window's Search Everything: its window (made on first use), its queries, and the
 library index kept current in the background.
 
-The index is brought up to date a moment after each document's first page is painted (the
-document has just joined the library; only what changed is indexed) and whenever Search
-Everything opens; a committed annotation change reaches the index shortly after. Nothing here
-loads Whoosh: the searcher and the build load it on first use, after the first page.
+The index is built when Search Everything first opens, and from then on brought up to date a
+moment after each document's first page is painted (the document has just joined the library;
+only what changed is indexed) and whenever Search Everything opens: a reader who never uses it
+never pays for a build child. A committed annotation change reaches the index shortly after.
+Nothing here loads Whoosh: the searcher and the build load it on first use, after the first
+page.
 """
 
 from __future__ import annotations
@@ -90,7 +92,15 @@ class LibrarySearchLink(QObject):
         return self.view
 
     def _on_document_loaded(self, _document: object) -> None:
-        after_next_paint(self._window.view.viewport(), self._build_timer.start)
+        after_next_paint(self._window.view.viewport(), self._update_if_used)
+
+    def _update_if_used(self) -> None:
+        """Keep the library index current once there is one (or Search Everything is open)."""
+        from reader.search.library_index import library_index_directory
+
+        cache_dir = self._window.services.paths.cache_dir
+        if self.view is not None or library_index_directory(cache_dir).exists():
+            self._build_timer.start()
 
     def _search(self, text: str) -> None:
         if not text.strip():

@@ -273,3 +273,18 @@ def test_many_hits_in_one_document_are_capped_with_a_row_saying_how_many_more(
     [more] = [row for row in rows if isinstance(row, MoreRow)]
     [group] = answer.result.groups
     assert more.hidden == len(group.hits) - 50 and more.hit == group.hits[50]
+
+
+def test_a_reader_who_never_searches_everything_starts_no_build(
+    qtbot: QtBot, window: MainWindow, article_path: Path, app_paths: AppPaths
+) -> None:
+    """A build child costs memory and CPU: documents keep an index current only once the
+    user has one (or has Search Everything open)."""
+    wait_for_load(qtbot, window, lambda: window.open_path(article_path))
+    link = window.library_search
+    link._update_if_used()  # what runs after each document's first paint
+    assert not link._build_timer.isActive() and not link.indexer.building
+    library_index_directory(app_paths.cache_dir).mkdir(parents=True)  # one made earlier
+    link._update_if_used()
+    assert link._build_timer.isActive()
+    link._build_timer.stop()
