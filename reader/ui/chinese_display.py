@@ -139,6 +139,16 @@ class ChineseDisplay(QObject):
         self._job.cancel()
         self._show_choices()
         self._view.display = self._as_written()
+        choices = self._choices()
+        if choices is not None and choices[1:] == ("as-written", True):
+            # Punctuation is a regex over the text (the novel's in ~30 ms): done before the
+            # first paint, so the first page is already as it stays.
+            from reader.chinese.punctuation import full_width_punctuation
+
+            widened = full_width_punctuation(document.text)
+            shown = None if widened == document.text else widened
+            self._view.display = replace(self._view.display, text=shown)
+            self._wanted = choices
         self.pinyin.update()
         if self._painted:
             self._request_text()
