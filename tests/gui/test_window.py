@@ -45,7 +45,8 @@ def test_the_article_opens_clean_and_titled(qtbot: QtBot, window: MainWindow) ->
     assert window.windowTitle() == "從大模型到AI算力再到智算中心 — Reader"
     assert page.blockCount() == 35
     assert "(chuàng)" not in page.toPlainText()
-    assert "(孫迎新/文)" in page.toPlainText()
+    assert "(孫迎新/文)" in window.current_document().text  # type: ignore[union-attr]
+    assert "（孫迎新/文）" in page.toPlainText()  # shown with full-width punctuation
     assert window.toc.count() == 6
     assert not window.message_bar.isVisible()
 
