@@ -45,6 +45,11 @@ def printable(text: str, newline: str = "\\n") -> str:
     return _INERT.sub(escape, readable_name(text))
 
 
+def marked(snippet: str, match_start: int, match_end: int) -> str:
+    """A snippet with its match between 【 and 】, for plain output (then made `printable`)."""
+    return f"{snippet[:match_start]}【{snippet[match_start:match_end]}】{snippet[match_end:]}"
+
+
 def message(text: str) -> str:
     """A message for stderr: ``reader: `` and the text, inert (it may quote a path or a title)."""
     return f"reader: {printable(text)}"

@@ -15,7 +15,7 @@ from reader.cli.common import (
     add_document_arguments,
     document_of,
 )
-from reader.cli.output import dump_json, printable
+from reader.cli.output import dump_json, marked, printable
 
 if TYPE_CHECKING:
     from reader.search.results import Hit, SearchResult
@@ -81,14 +81,8 @@ def print_hits(result: SearchResult, hits: Sequence[Hit], stdout: TextIO) -> Non
     """Hits as readable lines: section and offsets, then the snippet with the match marked."""
     for hit in hits:
         snippet = result.snippet(hit)
-        marked = (
-            snippet.text[: snippet.match_start]
-            + "【"
-            + snippet.text[snippet.match_start : snippet.match_end]
-            + "】"
-            + snippet.text[snippet.match_end :]
-        )
+        shown = marked(snippet.text, snippet.match_start, snippet.match_end)
         print(f"{printable(hit.section)}  [{hit.start}-{hit.end}]", file=stdout)
-        print(f"    {printable(marked)}", file=stdout)
+        print(f"    {printable(shown)}", file=stdout)
     more = f", {len(hits)} shown" if len(hits) < len(result.hits) else ""
     print(f"{len(result.hits)} hits in {result.paragraphs} paragraphs{more}", file=stdout)

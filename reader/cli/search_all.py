@@ -12,7 +12,7 @@ from typing import TextIO
 from reader.app.library_search import library_contents, load_indexed
 from reader.app.services import Services
 from reader.cli.common import EXIT_NOTHING_FOUND, EXIT_OK, Streams
-from reader.cli.output import dump_json, message, printable
+from reader.cli.output import dump_json, marked, message, printable
 from reader.search.library_build import update_index
 from reader.search.library_index import LibraryIndexError
 from reader.search.library_model import DocumentHits, HitKind, LibraryHit, LibraryResult
@@ -84,16 +84,11 @@ def _print_hits(
             current = group
             title, path = printable(group.document.title), printable(str(group.document.path))
             print(f"{title}  ({len(group.hits)} hits)  {path}", file=stdout)
-        marked = (
-            hit.snippet[: hit.match_start]
-            + "【"
-            + hit.snippet[hit.match_start : hit.match_end]
-            + "】"
-            + hit.snippet[hit.match_end :]
-        )
         where = "note" if hit.kind is HitKind.NOTE else hit.section or hit.kind.value
         print(f"  {printable(where)}  [{hit.start}-{hit.end}]", file=stdout)
-        print(f"      {printable(marked)}", file=stdout)
+        print(
+            f"      {printable(marked(hit.snippet, hit.match_start, hit.match_end))}", file=stdout
+        )
         if hit.kind is HitKind.NOTE and hit.note:
             print(f"      note: {printable(hit.note)}", file=stdout)
     more = f", {len(shown)} shown" if len(shown) < result.hit_count else ""
