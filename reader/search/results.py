@@ -11,38 +11,21 @@ the hits actually shown, not for all of them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
-from itertools import chain
-from operator import add, attrgetter
-from typing import NamedTuple
+from itertools import count, repeat
+from operator import le, neg, or_
 
-from reader.document.model import PARAGRAPH_SEPARATOR, Document
+from reader.document.model import Document
 from reader.search.folded import FoldedDocument
+from reader.search.hits import Hit, HitList, HitTable, SectionHits
 from reader.search.query import ParsedQuery
 
-_BY_START = attrgetter("start")
+__all__ = ["Hit", "SearchResult", "SectionHits", "Snippet", "rank_and_collect"]
+
 SNIPPET_BEFORE = 18
 SNIPPET_AFTER = 36
 ELLIPSIS = "…"
-
-
-class Hit(NamedTuple):
-    """One occurrence of a searched term in the document (a tuple: a common character in a
-    novel has tens of thousands of hits, and tuples are the cheapest records to make)."""
-
-    start: int
-    end: int
-    paragraph: int
-    section: str
-    """Title of the table-of-contents entry the hit lies in (the opening's label before the
-    first heading)."""
-    section_start: int
-    in_heading: bool
-    tier: int = 2
-    """0: in a heading; 1: in a paragraph holding the whole query as one phrase; 2: other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +43,30 @@ class SearchResult:
 
     document: Document
     query: ParsedQuery
-    hits: tuple[Hit, ...]
-    """All hits, best first (see the module docstring)."""
-    paragraphs: int
-    """How many paragraphs matched."""
+    hits: HitList
+    """All hits, best first (see the module docstring); each made when read."""
+    reading: HitList
+    """The same hits in reading order."""
     note: str = ""
     """Something the user should know about the answer (e.g. "Nothing to search.")."""
 
-    def in_reading_order(self) -> list[Hit]:
+    @property
+    def paragraphs(self) -> int:
+        """How many paragraphs matched."""
+        return len(self.reading.table.paragraphs)
+
+    def in_reading_order(self) -> HitList:
         """The hits sorted by position, for walking through them with F3."""
-        return sorted(self.hits, key=_BY_START)
+        return self.reading
+
+    def number_at(self, offset: int) -> int:
+        """The number, in reading order, of the first hit at or after canonical `offset`
+        (the number of hits when none is)."""
+        return self.reading.table.number_at(offset)
+
+    def sections(self) -> list[SectionHits]:
+        """The sections holding hits, in reading order, with their runs of hit numbers."""
+        return self.reading.table.sections()
 
     def snippet(self, hit: Hit) -> Snippet:
         """An excerpt of the hit's paragraph around it, cut with an ellipsis where shortened."""
@@ -103,58 +100,33 @@ class SearchResult:
 def rank_and_collect(
     folded: FoldedDocument,
     query: ParsedQuery,
-    scores: dict[int, float],
+    matching: Sequence[int],
+    scores: Sequence[int],
     note: str = "",
 ) -> SearchResult:
-    """Turn matching paragraphs (with relevance scores) into ranked hits."""
-    headings, find, bounds = folded.headings, folded.text.find, folded.bounds
-    phrases = query.phrases
-    one_term = len(query.required) == 1  # then every matching paragraph holds the phrase
-    ranked: list[tuple[int, float, int]] = []
-    for index, score in scores.items():
-        start, end = bounds[index]
-        if headings[index]:
-            tier = 0
-        elif one_term or any(find(phrase, start, end) >= 0 for phrase in phrases):
-            tier = 1
-        else:
-            tier = 2
-        ranked.append((tier, -score, index))
-    ranked.sort()
-    hits = _hits(folded, query.required, ranked)
-    return SearchResult(folded.document, query, tuple(hits), len(scores), note)
-
-
-def _hits(
-    folded: FoldedDocument, terms: tuple[str, ...], ranked: list[tuple[int, float, int]]
-) -> list[Hit]:
-    """The hits of the ranked paragraphs, paragraph by paragraph in rank order.
-
-    A common character has 20,000 hits in a novel, so no Python step is taken per hit: one
-    pass of the pattern finds the matches (over the whole text, as no match can span the
-    separator between two paragraphs unless a term holds it, as folded: a space; else
-    paragraph by paragraph),
-    bisection tells each match's paragraph, and each hit is made in C from its span and its
-    paragraph's fields. Then each ranked paragraph's run of hits is taken in rank order.
-    """
-    text, bounds, toc, sections = folded.text, folded.bounds, folded.document.toc(), folded.sections
-    finditer = occurrence_pattern(terms).finditer
-    separator = folded.text[folded.starts[1] - 1] if len(folded.starts) > 1 else PARAGRAPH_SEPARATOR
-    if any(separator in term for term in terms):  # folding makes the separator a space
-        in_order = sorted(index for _tier, _score, index in ranked)
-        found = list(chain.from_iterable([finditer(text, *bounds[i]) for i in in_order]))
-    else:
-        found = list(finditer(text))
-    tails: list[tuple[object, ...]] = [()] * (len(bounds) + 1)
-    for tier, _score, index in ranked:  # by paragraph number + 1, as `bisect_right` counts
-        entry = toc[sections[index]]
-        tails[index + 1] = (index, entry.title, entry.start, tier == 0, tier)
-    counted = list(map(partial(bisect_right, folded.starts), map(_START, found)))
-    made = list(map(_make_hit, map(add, map(_SPAN, found), map(tails.__getitem__, counted))))
-    hits: list[Hit] = []
-    for _tier, _score, index in ranked:
-        hits.extend(made[bisect_left(counted, index + 1) : bisect_left(counted, index + 2)])
-    return hits
+    """Rank the matching paragraphs (reading order, with how often the terms occur in each)
+    and count their hits; no hit is made here (see `reader.search.hits`)."""
+    text, terms, bounds = folded.text, query.required, folded.bounds
+    starts, ends = [bounds[i][0] for i in matching], [bounds[i][1] for i in matching]
+    pattern = occurrence_pattern(terms)
+    if len(terms) == 1:  # one term: its count is its hit count, and every paragraph a phrase
+        counts, tiers = scores, [0 if folded.headings[i] else 1 for i in matching]
+    else:  # terms may overlap (宝玉, 玉): the pattern says which occurrences are hits
+        counts = list(map(len, map(pattern.findall, repeat(text), starts, ends)))
+        phrase = [False] * len(matching)
+        for joined in query.phrases:
+            found = map(text.find, repeat(joined), starts, ends)
+            phrase = list(map(or_, phrase, map(le, repeat(0), found)))
+        tiers = [
+            0 if folded.headings[i] else 1 if p else 2
+            for i, p in zip(matching, phrase, strict=True)
+        ]
+    table = HitTable(folded, pattern, matching, counts, tiers)
+    ranked = [
+        position
+        for _tier, _score, position in sorted(zip(tiers, map(neg, scores), count(), strict=False))
+    ]
+    return SearchResult(folded.document, query, HitList(table, ranked), HitList(table), note)
 
 
 def occurrence_pattern(terms: Iterable[str]) -> re.Pattern[str]:
@@ -163,8 +135,3 @@ def occurrence_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     match (so where occurrences overlap, the earlier and longer one wins)."""
     ordered = sorted(terms, key=len, reverse=True)
     return re.compile("|".join(re.escape(term) for term in ordered))
-
-
-_make_hit = partial(tuple.__new__, Hit)
-"""A `Hit` from its seven fields, made in C (``Hit._make`` is a Python function)."""
-_START, _SPAN = re.Match.start, re.Match.span

@@ -32,7 +32,5 @@ class DocumentSearcher:
     def search_parsed(self, query: ParsedQuery) -> SearchResult:
         """Search for an already parsed query."""
         if query.is_empty:
-            return rank_and_collect(self.folded, query, {}, "Nothing to search.")
-        folded, terms = self.folded, query.required
-        scores = {index: float(folded.count(index, terms)) for index in folded.scan(query)}
-        return rank_and_collect(folded, query, scores)
+            return rank_and_collect(self.folded, query, [], [], "Nothing to search.")
+        return rank_and_collect(self.folded, query, *self.folded.scan_counting(query))

@@ -13,19 +13,18 @@ so a new highlight costs one selection built and one line repainted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import repeat
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from reader.ui.marks import Mark, MarkLayer
+from reader.ui.search_marks import HitSpans, SearchMarks, Span
 from reader.ui.theme import Theme
 
 MAX_MARKS = 800
 MARK_SLACK = 3000
 """Characters marked beyond the widened page, so small scrolls need no re-marking."""
-CURRENT, HIT = "current", "hit"
 
 
 class PageMarks:
@@ -39,12 +38,8 @@ class PageMarks:
     ) -> None:
         self._view, self._offset_at_y, self._qt_position = view, offset_at_y, qt_position
         self.annotations = MarkLayer()
-        self.search = MarkLayer()
+        self.search = SearchMarks()
         self.flash = MarkLayer()
-        self._spans: list[tuple[int, int]] = []
-        self._current: int | None = None
-        self._theme: Theme | None = None
-        """The search hits marked, the one marked strongly, and in which theme's colours."""
         self._marked_range = (0, -1)
         self.painted = False
         """Whether the page has been painted since it was laid out (see `refresh`)."""
@@ -68,8 +63,7 @@ class PageMarks:
 
     def clear(self) -> None:
         """A new document: nothing is marked."""
-        self.annotations, self.search, self.flash = MarkLayer(), MarkLayer(), MarkLayer()
-        self._spans, self._current = [], None
+        self.annotations, self.search, self.flash = MarkLayer(), SearchMarks(), MarkLayer()
 
     def change_annotations(self, removed: Sequence[Mark], added: Sequence[Mark]) -> None:
         """Take a few annotation marks out and put a few in, and paint what changed."""
@@ -79,35 +73,17 @@ class PageMarks:
             self.annotations.add(mark)
         self.refresh(force=True)
 
-    def set_search(
-        self, spans: Sequence[tuple[int, int]], current: int | None, theme: Theme
-    ) -> None:
-        """Mark `spans`, the one numbered `current` more strongly. Walking the same hits
-        (Enter, F3) swaps only the two marks whose strength changes: a common character's
-        20,000 marks are not made again at every step."""
-        colours = {HIT: QColor(theme.search_hit), CURRENT: QColor(theme.search_current)}
-        if spans != self._spans or theme is not self._theme:
-            kinds = [HIT] * len(spans)
-            if current is not None:
-                kinds[current] = CURRENT
-            starts, ends = [start for start, _ in spans], [end for _, end in spans]
-            shades = map(colours.__getitem__, kinds)
-            self.search = MarkLayer(list(map(Mark, starts, ends, shades, repeat(None), kinds)))
-        elif current != self._current:
-            for number, kind in ((self._current, HIT), (current, CURRENT)):
-                if number is not None:
-                    start, end = spans[number]
-                    was = CURRENT if kind == HIT else HIT
-                    self.search.remove(Mark(start, end, colours[was], key=was))
-                    self.search.add(Mark(start, end, colours[kind], key=kind))
-        self._spans, self._current, self._theme = list(spans), current, theme
+    def set_search(self, hits: HitSpans | None, current: Span | None, theme: Theme) -> None:
+        """Mark `hits` (None: none), the one at `current` more strongly. Walking the same hits
+        (Enter, F3) keeps the marks already made: only the two whose strength changes are
+        made again (see `SearchMarks`)."""
+        if hits is not self.search.hits or theme is not self.search.theme:
+            self.search = SearchMarks(hits, current, theme)
+        self.search.current = current
 
     def recolour(self, theme: Theme) -> None:
         """The theme changed: the search marks take its colours."""
-        colours = {HIT: QColor(theme.search_hit), CURRENT: QColor(theme.search_current)}
-        self.search = MarkLayer(
-            [Mark(m.start, m.end, colours[m.key], key=m.key) for m in self.search]
-        )
+        self.search = SearchMarks(self.search.hits, self.search.current, theme)
 
     def set_flash(self, span: tuple[int, int] | None, theme: Theme) -> None:
         """One span marked strongly for a moment, or none."""

@@ -26,6 +26,7 @@ from reader.document.script import Script, guess_script
 from reader.ui.marks import Mark, MarkLayer
 from reader.ui.page_builder import PageDisplay, build_page
 from reader.ui.page_marks import PageMarks
+from reader.ui.search_marks import HitSpans
 from reader.ui.theme import LINE_HEIGHT_PERCENT, MEASURE_IN_CHARACTERS, THEMES, Theme
 from reader.ui.utf16 import Utf16Map
 
@@ -200,10 +201,9 @@ class ReaderView(QTextBrowser):
 
     # -- marks: search hits over annotation highlights -------------------------------------------
 
-    def set_search_marks(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
-        """Mark the search hits at `spans` (in reading order), `spans[current]` more strongly;
-        the search controller keeps the hits themselves."""
-        self._marks.set_search(spans, current, self._theme)
+    def set_search_marks(self, hits: HitSpans | None, current: tuple[int, int] | None) -> None:
+        """Mark the `hits` near the page as it scrolls (the one at `current` more strongly)."""
+        self._marks.set_search(hits, current, self._theme)
         self._marks.refresh(force=True)
 
     def set_annotation_marks(self, marks: Sequence[Mark]) -> None:

@@ -8,7 +8,7 @@ same order ("3 of 26") and keeps its row selected.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
@@ -34,7 +34,8 @@ class SearchController(QObject):
         super().__init__(parent)
         self.view, self.panel, self.session = view, panel, session
         self.result: SearchResult | None = None
-        self._hits: list[Hit] = []
+        self._hits: Sequence[Hit] = ()
+        """The hits in reading order, made as they are read (see `reader.search.hits`)."""
         self._current: int | None = None
         self._pending_steps = 0  # Enter pressed before the results arrived
         panel.query_changed.connect(session.search)
@@ -71,8 +72,7 @@ class SearchController(QObject):
         if not self._hits:
             return
         if self._current is None:
-            starts = [hit.start for hit in self._hits]
-            number = bisect_left(starts, self.view.top_offset())
+            number = self._number_at(self.view.top_offset())
         else:
             number = self._current + 1
         if number >= len(self._hits):
@@ -88,8 +88,7 @@ class SearchController(QObject):
         if not self._hits:
             return
         if self._current is None:
-            starts = [hit.start for hit in self._hits]
-            number = bisect_left(starts, self.view.top_offset()) - 1
+            number = self._number_at(self.view.top_offset()) - 1
         else:
             number = self._current - 1
         if number < 0:
@@ -99,8 +98,7 @@ class SearchController(QObject):
 
     def go_to_hit(self, hit: Hit) -> None:
         """Go to a hit chosen in the panel."""
-        starts = [h.start for h in self._hits]
-        number = bisect_left(starts, hit.start)
+        number = self._number_at(hit.start)
         if number < len(self._hits):
             self._go_to(number)
 
@@ -109,7 +107,7 @@ class SearchController(QObject):
         False when there are no hits."""
         if not self._hits:
             return False
-        number = bisect_left([hit.start for hit in self._hits], offset)
+        number = self._number_at(offset)
         self._go_to(min(number, len(self._hits) - 1))
         return True
 
@@ -141,9 +139,15 @@ class SearchController(QObject):
         hit = None if number is None else self._hits[number]
         self.panel.show_current(hit, 0 if number is None else number + 1, len(self._hits))
 
+    def _number_at(self, offset: int) -> int:
+        """The number of the first hit at or after canonical `offset` (`len` when none is)."""
+        return 0 if self.result is None else self.result.number_at(offset)
+
     def _mark_hits(self) -> None:
         """Show the hits on the page; this controller is the only keeper of the hit list."""
-        self.view.set_search_marks([(hit.start, hit.end) for hit in self._hits], self._current)
+        hit = self.current_hit
+        current = None if hit is None else (hit.start, hit.end)
+        self.view.set_search_marks(self.result.hits if self.result else None, current)
 
     def _show(self, result: SearchResult) -> None:
         previous = self.current_hit if self.result and self.result.query == result.query else None
@@ -151,7 +155,7 @@ class SearchController(QObject):
         self._hits = result.in_reading_order()
         self._current = None
         if previous is not None:  # the same query answered again (now by the index): stay
-            number = bisect_left([hit.start for hit in self._hits], previous.start)
+            number = self._number_at(previous.start)
             if number < len(self._hits) and self._hits[number].start == previous.start:
                 self._current = number
         self.panel.show_result(result)
@@ -164,6 +168,6 @@ class SearchController(QObject):
             self.previous_hit()
 
     def _forget(self) -> None:
-        self.result, self._hits, self._current = None, [], None
+        self.result, self._hits, self._current = None, (), None
         self._pending_steps = 0
         self._mark_hits()

@@ -6,14 +6,16 @@ rows are painted; a delegate draws each snippet with its match marked.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
+from itertools import accumulate
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from reader.search.results import Hit, SearchResult, Snippet
+from reader.search.results import Hit, SearchResult, SectionHits, Snippet
 
 MATCH_TINT = QColor(255, 214, 10)
 ROW_PADDING = 6
@@ -43,19 +45,36 @@ class HitRow:
 
 class SearchResultsModel(QAbstractListModel):
     """Rows of section headers and hits, the sections in the chosen `ResultOrder`, the hits
-    within a section in reading order."""
+    within a section in reading order.
+
+    A row is made when the list asks for it: the model keeps only where each section's rows
+    begin, so showing 21,000 hits costs a sort of a few hundred sections."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[_Header | HitRow] = []
         self._result: SearchResult | None = None
         self._order = ResultOrder.BEST_FIRST
+        self._sections: list[SectionHits] = []
+        """The sections holding hits, as listed."""
+        self._first_rows: list[int] = [0]
+        """The row of each listed section's header, and after the last one the row count."""
+        self._listed_as: list[int] = []
+        """Where each section, in reading order, is listed."""
 
     def set_result(self, result: SearchResult | None) -> None:
         """Show `result` (None: nothing)."""
         self.beginResetModel()
         self._result = result
-        self._rows = [] if result is None else _group_by_section(result.hits, self._order)
+        in_text = [] if result is None else result.sections()
+        best_first = self._order is ResultOrder.BEST_FIRST
+        listed = sorted(
+            range(len(in_text)), key=lambda n: (in_text[n].best_tier if best_first else 0, n)
+        )
+        self._sections = [in_text[n] for n in listed]
+        self._first_rows = list(accumulate((1 + s.count for s in self._sections), initial=0))
+        self._listed_as = [0] * len(listed)
+        for place, number in enumerate(listed):
+            self._listed_as[number] = place
         self.endResetModel()
 
     def set_order(self, order: ResultOrder) -> None:
@@ -65,13 +84,13 @@ class SearchResultsModel(QAbstractListModel):
 
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Qt's row count: headers and hits."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._first_rows[-1]
 
     def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """The row object for the delegate, and plain text for screen readers and tests."""
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
         if role == Qt.ItemDataRole.UserRole:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -82,7 +101,7 @@ class SearchResultsModel(QAbstractListModel):
 
     def flags(self, index: _ModelIndex) -> Qt.ItemFlag:
         """Headers are labels, not choices."""
-        if index.isValid() and isinstance(self._rows[index.row()], _Header):
+        if index.isValid() and self._is_header(index.row()):
             return Qt.ItemFlag.ItemIsEnabled
         return super().flags(index)
 
@@ -93,27 +112,27 @@ class SearchResultsModel(QAbstractListModel):
 
     def row_of(self, hit: Hit) -> int | None:
         """The row showing `hit`, if shown."""
-        for number, row in enumerate(self._rows):
-            if isinstance(row, HitRow) and row.hit == hit:
-                return number
-        return None
+        if self._result is None:
+            return None
+        number = self._result.number_at(hit.start)
+        reading = self._result.in_reading_order()
+        if number >= len(reading) or reading[number] != hit:
+            return None
+        in_text = [section.first for section in self._result.sections()]
+        place = self._listed_as[bisect_right(in_text, number) - 1]
+        return self._first_rows[place] + 1 + number - self._sections[place].first
 
+    def _is_header(self, row: int) -> bool:
+        return self._first_rows[bisect_right(self._first_rows, row) - 1] == row
 
-def _group_by_section(hits: tuple[Hit, ...], order: ResultOrder) -> list[_Header | HitRow]:
-    groups: dict[int, list[Hit]] = {}
-    best_tier: dict[int, int] = {}
-    for hit in hits:
-        groups.setdefault(hit.section_start, []).append(hit)
-        best_tier[hit.section_start] = min(best_tier.get(hit.section_start, 2), hit.tier)
-    rows: list[_Header | HitRow] = []
-    best_first = order is ResultOrder.BEST_FIRST
-    for section_start in sorted(
-        groups, key=lambda start: (best_tier[start] if best_first else 0, start)
-    ):
-        section_hits = sorted(groups[section_start], key=lambda hit: hit.start)
-        rows.append(_Header(section_hits[0].section, len(section_hits)))
-        rows.extend(HitRow(hit) for hit in section_hits)
-    return rows
+    def _row(self, row: int) -> _Header | HitRow:
+        """The header or hit shown at `row`, made now."""
+        place = bisect_right(self._first_rows, row) - 1
+        section, within = self._sections[place], row - self._first_rows[place]
+        if within == 0:
+            return _Header(section.title, section.count)
+        assert self._result is not None
+        return HitRow(self._result.in_reading_order()[section.first + within - 1])
 
 
 class SnippetDelegate(QStyledItemDelegate):

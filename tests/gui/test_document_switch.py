@@ -75,7 +75,7 @@ def test_switching_documents_never_paints_the_old_marks_on_the_new_page(
         timeout=HANG_TIMEOUT_MS,
     )
     assert window.search.result is not None and window.search.result.document.title != "article"
-    assert window.search.result.hits == ()
+    assert len(window.search.result.hits) == 0
     window.view.viewport().repaint()
     assert watcher.paints_of_new_page > 0
     assert watcher.stale == []

@@ -28,7 +28,7 @@ def article_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
 
 def in_text_order(window: MainWindow) -> list[Hit]:
     assert window.search.result is not None
-    return window.search.result.in_reading_order()
+    return list(window.search.result.in_reading_order())
 
 
 def press_f3(qtbot: QtBot, window: MainWindow, backwards: bool = False) -> None:

@@ -46,7 +46,7 @@ def check_result(result: SearchResult, reference: Reference, query: str) -> None
     document = reference.document
     assert result.query == parsed
     if parsed.is_empty:
-        assert (result.hits, result.paragraphs) == ((), 0)
+        assert (list(result.hits), result.paragraphs) == ([], 0)
         assert result.note == NOTHING_TO_SEARCH
         return
     assert {hit.paragraph for hit in result.hits} == expected, query
