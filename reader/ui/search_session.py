@@ -3,8 +3,9 @@
 Preparing the document (folding its text) and answering queries run on a thread pool; a scan
 of the folded text answers any query on a novel in milliseconds, so there is nothing to build.
 
-Each query carries a request number and only the latest answer is delivered, so fast typing
-never shows stale results. Until the searcher is ready, the latest query waits.
+Each query carries a request number: a query overtaken by a newer one before its turn on the
+worker is not answered at all, and of the answers only the latest is delivered, so fast typing
+never shows (nor waits for) stale results. Until the searcher is ready, the latest query waits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the searcher loads with the first document, after the first
 class _Signals(QObject):
     prepared = Signal(object, int)
     answered = Signal(object, int, int)
+    skipped = Signal()
 
 
 class SearchSession(QObject):
@@ -39,6 +41,9 @@ class SearchSession(QObject):
         self._signals = _Signals(self)
         self._signals.prepared.connect(self._on_prepared)
         self._signals.answered.connect(self._on_answered)
+        self._signals.skipped.connect(self._on_skipped)
+        self.queries_skipped = 0
+        """How many queries were overtaken before their turn, and so never answered."""
         self._generation = 0  # bumped per document: answers for an old one are dropped
         self._query_number = 0
         self._searcher: DocumentSearcher | None = None
@@ -78,6 +83,9 @@ class SearchSession(QObject):
         signals = self._signals
 
         def answer() -> None:
+            if number != self._query_number:  # overtaken while it waited: no work for nothing
+                signals.skipped.emit()
+                return
             signals.answered.emit(searcher.search(text), number, generation)
 
         run_in_background(answer, self._pool)
@@ -93,6 +101,9 @@ class SearchSession(QObject):
         if self._pending_query is not None:
             text, self._pending_query = self._pending_query, None
             self.search(text)
+
+    def _on_skipped(self) -> None:
+        self.queries_skipped += 1
 
     def _on_answered(self, result: SearchResult, number: int, generation: int) -> None:
         if generation == self._generation and number == self._query_number:
