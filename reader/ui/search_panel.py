@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from reader.search.results import Hit, SearchResult
 from reader.ui.plain_text import plain_label
+from reader.ui.search_list_view import SearchListView
 from reader.ui.search_results import HitRow, ResultOrder, SearchResultsModel, SnippetDelegate
 
 DEBOUNCE_MS = 250
@@ -96,13 +96,11 @@ class SearchPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.hide()
         self.model = SearchResultsModel()
-        self.results = QListView()
+        self.results = SearchListView()
         self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setModel(self.model)
         self.results.setItemDelegate(SnippetDelegate(self.results))
-        self.results.setUniformItemSizes(True)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty_note = plain_label()
         self.empty_note.setObjectName("searchEmptyNote")
         self.empty_note.setWordWrap(True)
