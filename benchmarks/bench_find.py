@@ -5,11 +5,17 @@ Run from the project root::
     .venv/bin/python benchmarks/bench_find.py [--runs N] [--baseline TREE]
 
 Each of 50 fixed queries (`QUERIES`: common and rare single characters, names, four-character
-runs, words that must share a paragraph, exact phrases) is answered as the find panel and
-``reader search`` answer it: ``DocumentSearcher.search``, snippets for the first 20 hits, and
-the offsets of every hit (to mark them all). Per query the median of N answers is kept; the
-table shows p50, p95 and max over the 50 queries, in wall-clock and CPU time (CPU time is
-steadier on a busy machine).
+runs, words that must share a paragraph, exact phrases) is answered twice over:
+
+- core: as ``reader search`` and the panel ask the searcher: ``DocumentSearcher.search``, the
+  hit count, and the hits and snippets of the first 20 (best first);
+- window: as the user sees it, in a real window on the novel (offscreen): from the query sent
+  by the panel (the debounce after the last key is left out) until its answer is shown, the
+  count in the status line, the list's rows and the page's marks painted.
+
+Per query the median of every answer is kept; the table shows p50, p95 and max over the 50
+queries, in wall-clock and CPU time (CPU time is steadier on a busy machine; in the window it
+includes the search worker's thread).
 
 With ``--baseline TREE`` (another checkout, e.g. ``git worktree add ../base main``) the same
 queries run in that tree's code too, each tree in its own child processes (N each, answering
@@ -25,12 +31,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import RESULT_PREFIX, emit, percentile
+from harness import RESULT_PREFIX, child_env, emit, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 NOVEL = Path("/work/shared/corpus/hongloumeng.txt")
@@ -49,6 +56,8 @@ QUERIES = (
 )
 """The queries of the former bench_search.py: `寶釵` is Traditional (folded to `宝钗`); `电脑`
 and `"宝玉 黛玉"` find nothing."""
+MODES = {"core": "--child", "window": "--window"}
+"""What is measured (see the module docstring), and the flag that runs its child."""
 
 
 def child(runs: int) -> None:
@@ -64,22 +73,63 @@ def child(runs: int) -> None:
         for query in QUERIES:
             t0, c0 = time.perf_counter(), time.process_time()
             result = searcher.search(query)
+            count = len(result.hits)
             snippets = [result.snippet(hit) for hit in result.hits[:SNIPPETS_SHOWN]]
-            offsets = [(hit.start, hit.end) for hit in result.hits]
             wall[query].append(time.perf_counter() - t0)
             cpu[query].append(time.process_time() - c0)
             answers[query] = [list(hit) for hit in result.hits]
-            del snippets, offsets
+            del count, snippets
     import reader
 
     emit({"wall": wall, "cpu": cpu, "answers": answers, "reader": reader.__file__})
 
 
-def run_child(tree: Path, runs: int) -> dict[str, Any]:
-    """`child` in a fresh process importing `reader` from `tree`."""
-    env = dict(os.environ, PYTHONPATH=str(tree))
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(runs)]
-    process = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def window_child(runs: int) -> None:
+    """Send every query `runs` times from the find panel of a window on the novel; report the
+    time until its answer is shown: status line, list rows and page marks painted."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from reader.app.services import Services
+    from reader.ui.window import MainWindow
+
+    app = QApplication([])
+    app.setStyle("Fusion")
+    window = MainWindow(Services.from_environment())
+    window.resize(1200, 800)
+    window.show()
+    window.open_path(NOVEL)
+    search, panel = window.search, window.search_panel
+    window.panels.search_dock.show()
+    window.panels.search_dock.raise_()  # it shares its place with the annotations panel
+
+    def wait(done: Any) -> None:
+        while not done():
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+    wait(lambda: window.current_document() is not None and search.session.searcher is not None)
+    wall: dict[str, list[float]] = {query: [] for query in QUERIES}
+    cpu: dict[str, list[float]] = {query: [] for query in QUERIES}
+    for _ in range(runs):
+        for query in QUERIES:
+            t0, c0 = time.perf_counter(), time.process_time()
+            panel.search_for(query)
+            wait(lambda q=query: search.result is not None and search.result.query.text == q)
+            panel.repaint()  # the status line and the list's visible rows, painted now
+            window.view.viewport().repaint()  # the page with its marks
+            wall[query].append(time.perf_counter() - t0)
+            cpu[query].append(time.process_time() - c0)
+    import reader
+
+    emit({"wall": wall, "cpu": cpu, "reader": reader.__file__})
+
+
+def run_child(tree: Path, runs: int, mode: str = "--child") -> dict[str, Any]:
+    """`child` (or `window_child`) in a fresh process importing `reader` from `tree`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(child_env(Path(tmp)), PYTHONPATH=str(tree))
+        command = [sys.executable, str(Path(__file__).resolve()), mode, str(runs)]
+        process = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if process.returncode != 0 or not lines:
         raise RuntimeError(f"child for {tree} failed:\n{process.stderr}")
@@ -101,34 +151,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="child processes per tree")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--window", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.child is not None:
         child(options.child)
         return 0
+    if options.window is not None:
+        window_child(options.window)
+        return 0
     trees = {"this tree": ROOT}
     if options.baseline is not None:
         trees["baseline"] = options.baseline.resolve()
-    children: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
-    for _ in range(options.runs):  # one answer per query per child, trees alternating
-        for name, tree in trees.items():
-            children[name].append(run_child(tree, ANSWERS_PER_CHILD))
+    figures: dict[str, dict[str, list[dict[str, Any]]]] = {
+        mode: {name: [] for name in trees} for mode in MODES
+    }
+    for _ in range(options.runs):  # trees alternating, so that drift hits both alike
+        for mode, flag in MODES.items():
+            for name, tree in trees.items():
+                figures[mode][name].append(run_child(tree, ANSWERS_PER_CHILD, flag))
     answers = options.runs * ANSWERS_PER_CHILD
     print(f"{len(QUERIES)} queries on {NOVEL.name}, {answers} answers each; load {load()}")
     for name in trees:
-        print(f"{name}: {children[name][0]['reader']}")
-    header = f"{'tree':<10} {'clock':<5} {'p50':>8} {'p95':>8} {'max':>8}"
+        print(f"{name}: {figures['core'][name][0]['reader']}")
+    header = f"{'measure':<8} {'tree':<10} {'clock':<5} {'p50':>8} {'p95':>8} {'max':>8}"
     print(header, "\n" + "-" * len(header))
-    for name in trees:
-        for clock in ("wall", "cpu"):
-            p50, p95, worst = summary(children[name], clock)
-            print(f"{name:<10} {clock:<5} {ms(p50)} {ms(p95)} {ms(worst)}")
+    for mode, children in figures.items():
+        for name in trees:
+            for clock in ("wall", "cpu"):
+                p50, p95, worst = summary(children[name], clock)
+                print(f"{mode:<8} {name:<10} {clock:<5} {ms(p50)} {ms(p95)} {ms(worst)}")
     if "baseline" in trees:
-        for clock in ("wall", "cpu"):
-            ratio = (
-                summary(children["this tree"], clock)[1] / summary(children["baseline"], clock)[1]
-            )
-            print(f"p95 ratio this tree / baseline ({clock}): {ratio:.2f}")
-        same = children["this tree"][0]["answers"] == children["baseline"][0]["answers"]
+        for mode, children in figures.items():
+            for clock in ("wall", "cpu"):
+                ratio = (
+                    summary(children["this tree"], clock)[1]
+                    / summary(children["baseline"], clock)[1]
+                )
+                print(f"p95 ratio this tree / baseline ({mode}, {clock}): {ratio:.2f}")
+        core = figures["core"]
+        same = core["this tree"][0]["answers"] == core["baseline"][0]["answers"]
         print("answers identical to the baseline's:", "yes" if same else "NO")
     return 0
 
