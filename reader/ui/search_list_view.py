@@ -27,13 +27,18 @@ class SearchListView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         columns, rows = self.horizontalHeader(), self.verticalHeader()
         columns.hide()
         columns.setStretchLastSection(True)
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._fit_rows()
+
+    def reset(self) -> None:
+        """A new answer: lay out at once, so the rows are painted once, not again when Qt's
+        delayed layout comes round."""
+        super().reset()
+        self.doItemsLayout()
 
     def changeEvent(self, event: QEvent) -> None:
         """A new font: rows as tall as the delegate draws them."""
