@@ -21,7 +21,7 @@ from typing import NamedTuple, overload
 from reader.search.folded import FoldedDocument
 
 HIT_CACHE = 256
-"""Paragraphs whose hits are kept made: a screenful of rows and a page of marks."""
+"""Paragraphs whose hits are kept once made: a screenful of rows and a page of marks."""
 
 
 class Hit(NamedTuple):
@@ -71,9 +71,6 @@ class HitTable:
         self._starts = [folded.starts[index] for index in paragraphs]
         self.hits_of = lru_cache(maxsize=HIT_CACHE)(self._hits_of)
         self._sections: list[SectionHits] | None = None
-
-    def __len__(self) -> int:
-        return self.totals[-1]
 
     def _hits_of(self, position: int) -> list[Hit]:
         """The hits of the `position`-th matching paragraph, in reading order (found within

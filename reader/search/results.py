@@ -4,8 +4,8 @@ Ranking is deliberately simple and predictable: matches in headings first, then 
 contain the whole query as one phrase, then by relevance (how often the terms occur), then in
 reading order.
 
-A common character in a novel has tens of thousands of hits, so snippets are made on demand for
-the hits actually shown, not for all of them.
+A common character in a novel has tens of thousands of hits, so neither the hits nor their
+snippets are made until they are shown (`reader.search.hits`): an answer counts them.
 """
 
 from __future__ import annotations

@@ -86,7 +86,9 @@ class SearchSession(QObject):
             if number != self._query_number:  # overtaken while it waited: no work for nothing
                 signals.skipped.emit()
                 return
-            signals.answered.emit(searcher.search(text), number, generation)
+            result = searcher.search(text)
+            result.sections()  # the list's grouping, made here rather than on the UI thread
+            signals.answered.emit(result, number, generation)
 
         run_in_background(answer, self._pool)
 
