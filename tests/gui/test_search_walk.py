@@ -154,3 +154,27 @@ def test_a_query_without_hits_says_so_in_the_list(qtbot: QtBot, article_window: 
     search_for(qtbot, window, "智")
     assert not panel.empty_note.isVisible()
     assert panel.results.isVisible()
+
+
+def test_the_list_is_walked_and_chosen_from_with_the_keyboard(
+    qtbot: QtBot, article_window: MainWindow
+) -> None:
+    """Down moves to the next row, Enter goes to its hit, Tab leaves the list (as from a
+    list: the table under it must not keep Tab for moving between cells)."""
+    window, panel = article_window, article_window.search_panel
+    search_for(qtbot, window, QUERY)
+    model, results = panel.model, panel.results
+    rows = [model.index(row).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
+    first = next(
+        n for n in range(len(rows) - 1) if all(isinstance(r, HitRow) for r in rows[n : n + 2])
+    )
+    results.setFocus()
+    results.setCurrentIndex(model.index(first))
+    qtbot.keyClick(results, Qt.Key.Key_Down)
+    assert results.currentIndex().row() == first + 1
+    qtbot.keyClick(results, Qt.Key.Key_Return)
+    assert window.search.current_hit == rows[first + 1].hit
+    assert selected_hit(window) == rows[first + 1].hit
+    results.setFocus()
+    qtbot.keyClick(results, Qt.Key.Key_Tab)
+    assert not results.hasFocus()
