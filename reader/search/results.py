@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import count, repeat
-from operator import le, neg, or_
+from itertools import combinations, repeat
+from operator import le, or_
 
 from reader.document.model import Document
 from reader.search.folded import FoldedDocument
@@ -111,8 +111,10 @@ def rank_and_collect(
     pattern = occurrence_pattern(terms)
     if len(terms) == 1:  # one term: its count is its hit count, and every paragraph a phrase
         counts, tiers = scores, [0 if folded.headings[i] else 1 for i in matching]
-    else:  # terms may overlap (宝玉, 玉): the pattern says which occurrences are hits
-        counts = list(map(len, map(pattern.findall, repeat(text), starts, ends)))
+    else:
+        counts = scores  # each term's occurrences are its hits, unless terms overlap:
+        if any(overlap(a, b) for a, b in combinations(terms, 2)):  # then the pattern says
+            counts = list(map(len, map(pattern.findall, repeat(text), starts, ends)))
         phrase = [False] * len(matching)
         for joined in query.phrases:
             found = map(text.find, repeat(joined), starts, ends)
@@ -122,11 +124,22 @@ def rank_and_collect(
             for i, p in zip(matching, phrase, strict=True)
         ]
     table = HitTable(folded, pattern, matching, counts, tiers)
-    ranked = [
-        position
-        for _tier, _score, position in sorted(zip(tiers, map(neg, scores), count(), strict=False))
-    ]
+    # Best first: by tier, then score (higher first), then reading order, in two stable sorts
+    # on plain ints (sorting tuples of three compares them in Python: 6 ms for 3,000).
+    ranked = sorted(range(len(matching)), key=scores.__getitem__, reverse=True)
+    ranked.sort(key=tiers.__getitem__)
     return SearchResult(folded.document, query, HitList(table, ranked), HitList(table), note)
+
+
+def overlap(first: str, second: str) -> bool:
+    """Whether an occurrence of one term can share characters with one of the other (宝玉 and
+    玉, 宝玉 and 玉石): then fewer occurrences are hits than the terms' own counts say."""
+    if first in second or second in first:
+        return True
+    return any(
+        first.endswith(second[:size]) or second.endswith(first[:size])
+        for size in range(1, min(len(first), len(second)))
+    )
 
 
 def occurrence_pattern(terms: Iterable[str]) -> re.Pattern[str]:

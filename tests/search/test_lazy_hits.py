@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from reader.document.loader import document_from_text
 from reader.document.model import Document
-from reader.search.results import SearchResult, SectionHits
+from reader.search.results import SearchResult, SectionHits, overlap
 from reader.search.searcher import DocumentSearcher
 from tests.search.reference import Reference, ranked_hits
 from tests.search.test_recall import HOSTILE_TEXT
@@ -115,3 +115,41 @@ def test_every_reading_of_hostile_hits_agrees_with_the_plain_list(
 ) -> None:
     searcher, reference = hostile
     check_every_reading(searcher.search(query), ranked_hits(reference, query), data)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("宝玉", "玉", True),  # one inside the other
+        ("玉", "宝玉", True),
+        ("宝玉", "玉石", True),  # the end of one is the start of the other
+        ("玉石", "宝玉", True),
+        ("宝玉", "黛玉", False),
+        ("了", "，", False),
+        ("aba", "ab", True),
+        ("abc", "cab", True),
+        ("abc", "bd", False),
+    ],
+)
+def test_terms_that_can_share_characters_are_told_apart(
+    first: str, second: str, expected: bool
+) -> None:
+    assert overlap(first, second) is expected
+
+
+@LAZY
+@given(
+    paragraphs=st.lists(st.text(alphabet="ab", min_size=1, max_size=30), min_size=1, max_size=6),
+    terms=st.lists(st.text(alphabet="ab", min_size=1, max_size=3), min_size=1, max_size=3),
+    data=st.data(),
+)
+def test_hits_are_counted_right_where_terms_overlap_or_repeat_themselves(
+    paragraphs: list[str], terms: list[str], data: st.DataObject
+) -> None:
+    """Two letters make every kind of overlap (aa in aaa, ab and ba, a inside ab): whether the
+    terms' own counts are the hit counts or the occurrence pattern must say."""
+    document = document_from_text("\n\n".join(paragraphs))
+    query = " ".join(terms)
+    check_every_reading(
+        DocumentSearcher(document).search(query), ranked_hits(Reference(document), query), data
+    )
