@@ -8,6 +8,7 @@ the document: `loadResource` answers every request with nothing, and links are n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -25,6 +26,7 @@ from reader.document.model import Document
 from reader.document.script import Script, guess_script
 from reader.ui.marks import Mark, MarkLayer
 from reader.ui.page_builder import PageDisplay, build_page
+from reader.ui.page_extent import PageExtent
 from reader.ui.page_marks import PageMarks
 from reader.ui.theme import LINE_HEIGHT_PERCENT, MEASURE_IN_CHARACTERS, THEMES, Theme
 from reader.ui.utf16 import Utf16Map
@@ -43,7 +45,7 @@ class ReaderView(QTextBrowser):
     position_changed = Signal(int)
     """The canonical offset at the top of the page, reported shortly after scrolling stops."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, cache_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readerView")
         self.setAccessibleName("Document text")
@@ -65,6 +67,7 @@ class ReaderView(QTextBrowser):
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
         self._page: QTextDocument | None = None
+        self.extent = PageExtent(self, cache_dir)  # with one, a book's range is final at once
         self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
@@ -98,6 +101,8 @@ class ReaderView(QTextBrowser):
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
         self._marks.new_page()
         self._replace_page(page)
+        font, theme = page.defaultFont().toString(), self._theme.name
+        self.extent.new_page(page, (self._document.fingerprint, shown, font, theme))
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
@@ -121,8 +126,7 @@ class ReaderView(QTextBrowser):
         return self._utf16.to_canonical(position)
 
     def scroll_to_offset(self, offset: int, from_top: float = 0.0) -> None:
-        """Bring the line holding canonical `offset` to the top of the page, or `from_top`
-        (a fraction of the page height) below it."""
+        """Bring the line of canonical `offset` to the top, or `from_top` (of a page) below it."""
         if self._document is None:
             return
         block = self.document().findBlock(self.qt_position(offset))
@@ -146,10 +150,8 @@ class ReaderView(QTextBrowser):
         self._report_timer.start()
 
     def _extend_scroll_range(self, target: int) -> None:
-        """Qt lays a long document out lazily and widens the scroll range only later, so a jump
-        past the range known so far would be clamped. The block's bounding rect (above) has
-        laid the text out that far: widen the range now; Qt sets the true maximum soon after.
-        Asking for the document size would lay out the whole book at once."""
+        """Qt lays a long document out lazily and widens the range later: a jump past the range
+        known so far (laid out by the bounding rect above) would be clamped. Widen it now."""
         bar = self.verticalScrollBar()
         if target > bar.maximum():
             bar.setMaximum(target)
@@ -201,8 +203,7 @@ class ReaderView(QTextBrowser):
     # -- marks: search hits over annotation highlights -------------------------------------------
 
     def set_search_marks(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
-        """Mark the search hits at `spans` (in reading order), `spans[current]` more strongly;
-        the search controller keeps the hits themselves."""
+        """Mark the hits at `spans` (in order), `spans[current]` more strongly (not kept here)."""
         self._marks.set_search(spans, current, self._theme)
         self._marks.refresh(force=True)
 
@@ -232,8 +233,7 @@ class ReaderView(QTextBrowser):
         return max(MIN_SIDE_MARGIN, int((self.viewport().width() - text_width) / 2))
 
     def _update_side_margins(self) -> None:
-        """Re-centre the column after a resize; small changes are ignored because each one
-        costs a full relayout."""
+        """Re-centre the column after a resize (small changes are ignored: each is a relayout)."""
         margin = self._side_margin()
         root = self.document().rootFrame()
         frame_format: QTextFrameFormat = root.frameFormat()
