@@ -233,15 +233,32 @@ def in_process_article(tree: Tree, env: dict[str, str]) -> float:
     return ready
 
 
+def novel_fingerprint(tree: Tree) -> str:
+    """The novel's fingerprint as `tree` computes it: the key of its reading position."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from reader.document.loader import load_document\n"
+        "print(load_document(Path(sys.argv[1])).fingerprint)\n"
+    )
+    run = subprocess.run(
+        [tree.python, "-c", code, str(NOVEL)], capture_output=True, text=True, check=True
+    )
+    return run.stdout.strip()
+
+
 def seed_reopen(screen: VirtualScreen, tree: Tree, seed: Path) -> None:
-    """Settings as a user leaves them: the novel read last, its position 35 % in."""
+    """Settings as a user leaves them: the novel read last, its position 35 % in.
+
+    The position is written here rather than left to the window: the run is killed once the
+    screen is quiet, which may come before the window's deferred save of the position. The
+    cache stays as the first opening left it (without a library index, were one begun)."""
     watch(screen, [tree.reader, str(NOVEL)], isolated_env(seed, screen.display), TEXT_AREA)
     settings_file = seed / "xdg_config_home" / "reader" / "settings.json"
     settings = json.loads(settings_file.read_text(encoding="utf-8"))
-    for position in settings["positions"].values():
-        position["offset"] = REOPEN_OFFSET
+    settings["positions"] = {novel_fingerprint(tree): {"offset": REOPEN_OFFSET, "path": str(NOVEL)}}
     settings_file.write_text(json.dumps(settings), encoding="utf-8")
-    shutil.rmtree(seed / "xdg_cache_home")  # a half-built index would not be a user's
+    for index in (seed / "xdg_cache_home").glob("*/library-index-*"):
+        shutil.rmtree(index)  # a half-built index would not be a user's; the rest of the cache is
 
 
 def fmt(values: list[float]) -> str:
