@@ -4,9 +4,10 @@ Qt lays a long page out lazily after its first screen and meanwhile sets the scr
 an extrapolation of the part laid out so far: the handle slides and shrinks for a second or
 more after the text is shown (the whole window is not final until it stops). So a short page
 is laid out whole before it is shown (a few milliseconds), and a long one gets the height it
-had when last laid out alike (`reader.app.page_heights`): the range is held there, against
-Qt's extrapolations, until Qt has laid out the last paragraph. Then Qt's own range stands,
-and its height is remembered for the next opening.
+had when last laid out alike (`reader.app.page_heights`), or else one extrapolated once from
+the part laid out before it is shown: the range is held there, against Qt's extrapolations,
+until Qt has laid out the last paragraph. Then Qt's own range stands, and its height is
+remembered for the next opening.
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ class PageExtent(QObject):
         self._key, self.held = None, None
         if page.characterCount() <= FULL_LAYOUT_CHARACTERS:
             self.held = page.documentLayout().documentSize().toSize().height()
-        elif self._heights is not None:
-            self._key = page_key([*depends_on, self._width, qVersion()])
-            self.held = self._heights.height_of(self._key)
+        else:
+            if self._heights is not None:
+                self._key = page_key([*depends_on, self._width, qVersion()])
+                self.held = self._heights.height_of(self._key)
+            self.held = _checked_or_estimated(page, self.held)
         if self.held is not None:
             self._hold()
         if not self._release_if_laid_out():  # Qt reports each step of its layout
@@ -60,7 +63,7 @@ class PageExtent(QObject):
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         if self._page is None or self._release_if_laid_out() or self.held is None:
             return
-        if _laid_out_bottom(self._page) > self.held:  # not its height after all (fonts changed)
+        if _laid_out(self._page)[0] > self.held:  # not its height after all (fonts changed)
             self._forget()
             return
         self._hold()
@@ -94,17 +97,30 @@ class PageExtent(QObject):
         self._page, self._key, self.held = None, None, None
 
 
-def _laid_out_bottom(page: QTextDocument) -> float:
-    """How far down Qt has laid `page` out: the bottom of the last paragraph with lines (Qt
-    lays paragraphs out in order, so a binary search finds it without laying out more)."""
+def _checked_or_estimated(page: QTextDocument, known: int | None) -> int | None:
+    """`known`, unless Qt has laid `page` out further down already (other fonts since), else
+    the height extrapolated from the part laid out (at least the first screen): steadier than
+    Qt's own extrapolation, which begins once a hundredth of the page is laid out. At the top
+    of a long page any such estimate shows the same handle as the true height."""
+    bottom, end = _laid_out(page)
+    if known is not None and bottom <= known:
+        return known
+    return round(bottom * page.characterCount() / end) if end else None
+
+
+def _laid_out(page: QTextDocument) -> tuple[float, int]:
+    """How far down Qt has laid `page` out: the bottom of the last paragraph with lines, and
+    the position where that paragraph ends. Qt lays paragraphs out in order, so a binary search
+    finds it without laying out more."""
     layout = page.documentLayout()
     low, high = 0, page.blockCount() - 1
     if page.findBlockByNumber(low).layout().lineCount() == 0:
-        return 0.0
+        return 0.0, 0
     while low < high:
         middle = (low + high + 1) // 2
         if page.findBlockByNumber(middle).layout().lineCount() > 0:
             low = middle
         else:
             high = middle - 1
-    return layout.blockBoundingRect(page.findBlockByNumber(low)).bottom()
+    block = page.findBlockByNumber(low)
+    return layout.blockBoundingRect(block).bottom(), block.position() + block.length()

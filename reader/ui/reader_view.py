@@ -101,11 +101,11 @@ class ReaderView(QTextBrowser):
         self._probe_block = QTextBlock()  # a block of the page about to be replaced
         self._marks.new_page()
         self._replace_page(page)
-        font, theme = page.defaultFont().toString(), self._theme.name
-        self.extent.new_page(page, (self._document.fingerprint, shown, font, theme))
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
+        font, theme = page.defaultFont().toString(), self._theme.name
+        self.extent.new_page(page, (self._document.fingerprint, shown, font, theme))
 
     def _replace_page(self, page: QTextDocument) -> None:
         """Show `page`; drop the marks and page we built before (Qt deletes only its own)."""
