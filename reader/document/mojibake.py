@@ -53,6 +53,9 @@ _INTACT_GLOSS = re.compile(rf"\((?P<reading>{_SYLLABLE})\)")
 _ANCHOR = re.compile(
     rf"\?(?P<reading>{_SYLLABLE})\)|(?P<byte>[\x40-\x7e])\((?P<byte_reading>{_SYLLABLE})\)"
 )
+_ANCHOR_HINT = re.compile(rf"[?(]{_SYLLABLE}")
+"""What every anchor holds, as a pattern the regex engine scans for quickly (it tries
+`_ANCHOR`'s alternatives at every character: 13 ms on the novel, which has none)."""
 
 _LEADS = range(0x81, 0xFF)
 _HIGH_TRAILS = range(0x80, 0xFF)
@@ -69,6 +72,8 @@ class Repaired:
 
 def has_garbled_runs(text: str) -> bool:
     """Whether `text` may hold a run to repair: one quick scan, so clean books pay nothing."""
+    if _ANCHOR_HINT.search(text) is None:
+        return False
     return any(_is_anchor(match) for match in _ANCHOR.finditer(text))
 
 
