@@ -28,11 +28,13 @@ MAX_FILE_BYTES = 64 * 1024
 
 
 def page_key(parts: Iterable[object]) -> str:
-    """A stable key for everything a page's height depends on (each part as its `str`)."""
-    digest = hashlib.blake2b(digest_size=16)
+    """A stable key for everything a page's height depends on (each part as its `str`; a
+    book's whole text among them: 3 ms for the novel, as UTF-16 through SHA-1)."""
+    digest = hashlib.sha1(usedforsecurity=False)
     for part in parts:
-        digest.update(str(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
+        data = str(part).encode("utf-16-le", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
     return digest.hexdigest()
 
 

@@ -105,7 +105,7 @@ class ReaderView(QTextBrowser):
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
         font, theme = page.defaultFont().toString(), self._theme.name
-        self.extent.new_page(page, (self._document.fingerprint, shown, font, theme))
+        self.extent.new_page(page, (self._document.fingerprint, *shown.layout_parts(), font, theme))
 
     def _replace_page(self, page: QTextDocument) -> None:
         """Show `page`; drop the marks and page we built before (Qt deletes only its own)."""
