@@ -41,15 +41,17 @@ class PageExtent(QObject):
         view.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
 
     def new_page(self, page: QTextDocument, depends_on: Sequence[object]) -> None:
-        """The view now shows `page`, whose layout is determined by `depends_on` (with the
-        view's width): give it its final range now if its height is known or cheap to know."""
+        """The view now shows `page`, whose layout is determined by `depends_on` (with its
+        font and the view's width): give it its final range now if its height is known or cheap
+        to know."""
         self._page, self._width = page, self._view.viewport().width()
         self._key, self.held = None, None
         if page.characterCount() <= FULL_LAYOUT_CHARACTERS:
             self.held = page.documentLayout().documentSize().toSize().height()
         else:
             if self._heights is not None:
-                self._key = page_key([*depends_on, self._width, qVersion()])
+                font = page.defaultFont().toString()
+                self._key = page_key([*depends_on, font, self._width, qVersion()])
                 self.held = self._heights.height_of(self._key)
             self.held = _checked_or_estimated(page, self.held)
         if self.held is not None:

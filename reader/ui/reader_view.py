@@ -104,8 +104,7 @@ class ReaderView(QTextBrowser):
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
-        font, theme = page.defaultFont().toString(), self._theme.name
-        self.extent.new_page(page, (self._document.fingerprint, *shown.layout_parts(), font, theme))
+        self.extent.new_page(page, (self._document.fingerprint, *shown.layout_parts(), self._theme))
 
     def _replace_page(self, page: QTextDocument) -> None:
         """Show `page`; drop the marks and page we built before (Qt deletes only its own)."""
@@ -171,9 +170,8 @@ class ReaderView(QTextBrowser):
         return self.offset_at_y(2)
 
     def offset_at_y(self, y: int) -> int:
-        """The canonical offset where the line at height `y` of the page begins, found by
-        walking the laid-out blocks from the last answer; Qt's own hit test, asked before its
-        first layout pass, lays out the whole book and answers with the end of the text."""
+        """The offset where the line at height `y` begins, walking laid-out blocks from the last
+        answer (Qt's hit test, before its first layout pass, lays out the whole book)."""
         document = self.document()
         layout = document.documentLayout()
         target = y + self.verticalScrollBar().value()
@@ -203,7 +201,8 @@ class ReaderView(QTextBrowser):
     # -- marks: search hits over annotation highlights -------------------------------------------
 
     def set_search_marks(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
-        """Mark the hits at `spans` (in order), `spans[current]` more strongly (not kept here)."""
+        """Mark the search hits at `spans` (in reading order), `spans[current]` more strongly;
+        the search controller keeps the hits themselves."""
         self._marks.set_search(spans, current, self._theme)
         self._marks.refresh(force=True)
 
