@@ -77,6 +77,24 @@ print(json.dumps(seen[0] if seen else None))
 sys.exit(status)
 """
 
+LIBRARY_CHECK_CHILD = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from reader.ui.library_search_link import LibrarySearchLink
+
+original = LibrarySearchLink._update_if_used
+
+def update(self):
+    original(self)
+    print(json.dumps(sorted(sys.modules)))
+    QApplication.instance().quit()
+
+LibrarySearchLink._update_if_used = update
+from reader.app.main import main
+
+sys.exit(main(sys.argv[1:]))
+"""
+
 COMMAND_CHILD = """
 import json, sys
 from reader.app.main import main
@@ -161,3 +179,22 @@ def test_each_command_loads_what_it_needs(tmp_path: Path, novel_path: Path, comm
     modules = modules_of_command(tmp_path, *arguments)
     wanted = "reader.search.searcher" if command == "search" else "reader.annotations.session"
     assert wanted in modules
+
+
+def test_with_no_library_index_the_first_page_is_not_followed_by_loading_whoosh(
+    tmp_path: Path,
+) -> None:
+    """After the first page the window asks whether a library index needs keeping current:
+    answering must not load Whoosh (a tenth of a second on the UI thread, before the rest of
+    the window is final) when there is no index yet."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_CHECK_CHILD],
+        env=child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout.splitlines()[-1])
+    assert "reader.search.library_location" in modules  # the check itself ran
+    assert loaded(modules, ("whoosh", "reader.search.library_index")) == []

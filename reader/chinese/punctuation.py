@@ -21,18 +21,32 @@ _CHINESE = re.compile(f"[{HAN_CLASS}{_CJK_MARKS}]")
 _HAN = re.compile(f"[{HAN_CLASS}]")
 # A `?` followed by a Latin letter is left alone: in text saved from the web it is usually a
 # lost character before its pinyin gloss (`因?yàn`), which a full-width mark would disguise.
-_MARK = re.compile(f"(?<={_CHINESE.pattern})(?:[,:;!]|\\?(?![A-Za-z]))")
+_MARK = re.compile("[,:;!?]")
+_LETTER = re.compile("[A-Za-z]")
 _PARENTHESES = re.compile(r"\(([^()\n]*)\)")
 _ASCII_WORD = re.compile("[A-Za-z0-9]")
 
 
 def full_width_punctuation(text: str) -> str:
     """`text` with half-width punctuation in Chinese context made full-width (same length)."""
-    # Repeated: in `嗎?!` the `!` follows a mark that is only full-width after the first pass.
-    previous = None
-    while previous != text:
-        previous, text = text, _MARK.sub(lambda m: FULL_WIDTH[m.group()], text)
-    return _PARENTHESES.sub(lambda m: _parentheses(m, text), text)
+    marked = _full_width_marks(text)
+    return _PARENTHESES.sub(lambda m: _parentheses(m, marked), marked)
+
+
+def _full_width_marks(text: str) -> str:
+    """Each mark that follows Chinese made full-width, in one pass from left to right: the
+    marks are few (a novel has dozens in a million characters), so they are found first and
+    only the character before each is looked at. In `嗎?!` the `!` follows the `？` just made."""
+    pieces: list[str] = []
+    done = 0
+    for match in _MARK.finditer(text):
+        at = match.start()
+        after_chinese = at > 0 and ((at == done and pieces) or _CHINESE.match(text, at - 1))
+        if not after_chinese or (match.group() == "?" and _LETTER.match(text, at + 1)):
+            continue
+        pieces += (text[done:at], FULL_WIDTH[match.group()])
+        done = at + 1
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _parentheses(match: re.Match[str], text: str) -> str:

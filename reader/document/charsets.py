@@ -7,20 +7,30 @@ gives those sets exactly, with no hand-typed tables to get wrong.
 
 from __future__ import annotations
 
+import codecs
 from functools import cache
 
 _TRAIL_BYTES_GB = range(0xA1, 0xFF)
 _TRAIL_BYTES_BIG5 = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+_NOT_A_PAIR = "\ufffd"
+_NEXT_PAIR = "reader-next-pair"
+
+
+def _skip_to_next_pair(error: UnicodeError) -> tuple[str, int]:
+    """An undecodable pair stands for nothing: decoding goes on at the next pair's lead."""
+    assert isinstance(error, UnicodeDecodeError)
+    return _NOT_A_PAIR, error.start - error.start % 2 + 2
+
+
+codecs.register_error(_NEXT_PAIR, _skip_to_next_pair)
 
 
 def _decode_pairs(codec: str, leads: range, trails: list[int] | range) -> frozenset[str]:
-    characters = set()
-    for lead in leads:
-        for trail in trails:
-            try:
-                characters.add(bytes((lead, trail)).decode(codec))
-            except UnicodeDecodeError:
-                continue
+    """Every character a pair (lead, trail) decodes to: all pairs in one call (a call per pair
+    took a quarter of the bundled article's load), each undecodable one skipped whole."""
+    pairs = bytes(byte for lead in leads for trail in trails for byte in (lead, trail))
+    characters = set(pairs.decode(codec, errors=_NEXT_PAIR))
+    characters.discard(_NOT_A_PAIR)
     return frozenset(characters)
 
 

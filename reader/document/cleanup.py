@@ -29,7 +29,9 @@ from reader.document.pinyin import SYLLABLE_LETTERS, is_tone_marked_pinyin
 MAX_PARAGRAPH_LENGTH = 4000
 """Longest paragraph handed on; longer lines are split, preferably after a sentence end."""
 
-_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# CR LF is one break. Written as one character class first (rather than `\r\n|[...]`), so the
+# regex engine scans for it quickly: splitting the novel took twice as long.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029](?:(?<=\r)\n)?")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufeff\ufffe]")
 _GLOSS = re.compile(rf"(?<=[^\s(（])\(({SYLLABLE_LETTERS})\)")
 _SENTENCE_END = re.compile(r"[。！？!?；;…」』”]+")

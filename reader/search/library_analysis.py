@@ -9,8 +9,9 @@ candidate is verified by the exact scan, which also counts the hits that rank it
 more would only make the index bigger and slower to write (measured: a third of the size).
 
 The analyzer objects live here, at a stable import path, because Whoosh pickles the schema
-(with its analyzer) into the index. `LIBRARY_ANALYSIS_VERSION` is part of the index directory's
-name: change it whenever folding or the terms change, and every library index is rebuilt.
+(with its analyzer) into the index. `LIBRARY_ANALYSIS_VERSION` (in `library_location`) is part of
+the index directory's name: change it whenever folding or the terms change, and every library
+index is rebuilt.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from whoosh.query import And, Query, Term
 from reader.search.folding import fold
 from reader.search.query import ParsedQuery
 
-LIBRARY_ANALYSIS_VERSION = 2
 MAX_CLAUSES = 16
 """Terms one query asks the index at most: every candidate is verified by the scan, so a
 10,000-character query narrows by its first bigrams and stays fast."""

@@ -39,8 +39,13 @@ from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from reader.search.library_analysis import LIBRARY_ANALYSIS_VERSION, GramField
+from reader.search.library_analysis import GramField
 from reader.search.library_codec import LibraryCodec
+from reader.search.library_location import (
+    DIRECTORY_PREFIX,
+    LIBRARY_ANALYSIS_VERSION,
+    library_index_directory,
+)
 from reader.search.library_model import IndexedDocument, IndexedNote, LoadDocument
 from reader.search.library_texts import (
     Chunk,
@@ -50,7 +55,6 @@ from reader.search.library_texts import (
     remove_texts,
 )
 
-DIRECTORY_PREFIX = "library-index-a"
 MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -83,11 +87,6 @@ class ChunkCandidates:
     document_id: str
     file: str
     numbers: list[int]
-
-
-def library_index_directory(cache_dir: Path) -> Path:
-    """Where this analysis version's library index lives."""
-    return cache_dir / f"{DIRECTORY_PREFIX}{LIBRARY_ANALYSIS_VERSION}"
 
 
 def schema() -> fields.Schema:

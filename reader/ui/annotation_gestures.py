@@ -43,28 +43,38 @@ class AnnotationGestures(QObject):
     def __init__(self, view: ReaderView, controller: AnnotationController, parent: QObject):
         super().__init__(parent)
         self.view, self.controller = view, controller
-        self.popup = self._make_popup(THEMES["light"])
+        self._theme = THEMES["light"]
+        self._popup: HighlightPopup | None = None
         self._target: Annotation | None = None
         view.viewport().installEventFilter(self)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._context_menu)
-        view.verticalScrollBar().valueChanged.connect(lambda _value: self.popup.hide())
+        view.verticalScrollBar().valueChanged.connect(lambda _value: self._hide_popup())
 
     def set_theme(self, theme: Theme) -> None:
         """Swatches in the theme's shades."""
-        self.popup.deleteLater()
-        self.popup = self._make_popup(theme)
+        self._theme = theme
+        if self._popup is not None:
+            self._popup.deleteLater()
+            self._popup = None
 
-    def _make_popup(self, theme: Theme) -> HighlightPopup:
-        popup = HighlightPopup(
-            {colour: highlight_colour(theme, colour) for colour in Colour},
-            theme,
-            self.view.viewport(),
-        )
-        popup.colour_chosen.connect(self._on_colour)
-        popup.note_requested.connect(self._on_note)
-        popup.remove_requested.connect(self._on_remove)
-        return popup
+    @property
+    def popup(self) -> HighlightPopup:
+        """The colour popup, made on first use (its swatches cost the first page 30 ms)."""
+        if self._popup is None:
+            self._popup = popup = HighlightPopup(
+                {colour: highlight_colour(self._theme, colour) for colour in Colour},
+                self._theme,
+                self.view.viewport(),
+            )
+            popup.colour_chosen.connect(self._on_colour)
+            popup.note_requested.connect(self._on_note)
+            popup.remove_requested.connect(self._on_remove)
+        return self._popup
+
+    def _hide_popup(self) -> None:
+        if self._popup is not None:
+            self._popup.hide()
 
     # -- the selection --------------------------------------------------------------------------
 
@@ -106,7 +116,7 @@ class AnnotationGestures(QObject):
         return None
 
     def _finish(self) -> None:
-        self.popup.hide()
+        self._hide_popup()
         self._target = None
         cursor = self.view.textCursor()
         cursor.clearSelection()
@@ -121,7 +131,7 @@ class AnnotationGestures(QObject):
                 point = event.position().toPoint()
                 QTimer.singleShot(0, lambda: self._after_release(point))
         elif event.type() == QEvent.Type.MouseButtonPress:
-            self.popup.hide()
+            self._hide_popup()
         elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             return self._show_note(event)
         return False
@@ -134,7 +144,7 @@ class AnnotationGestures(QObject):
             offset = self.view.canonical_offset(self.view.cursorForPosition(point).position())
             self._target = self.controller.at(offset)
             if self._target is None:
-                self.popup.hide()
+                self._hide_popup()
                 return
             selected = (self._target.start, self._target.end)
         start, end = selected

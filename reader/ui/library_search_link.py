@@ -96,7 +96,7 @@ class LibrarySearchLink(QObject):
 
     def _update_if_used(self) -> None:
         """Keep the library index current once there is one (or Search Everything is open)."""
-        from reader.search.library_index import library_index_directory
+        from reader.search.library_location import library_index_directory
 
         cache_dir = self._window.services.paths.cache_dir
         if self.view is not None or library_index_directory(cache_dir).exists():

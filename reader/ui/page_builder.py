@@ -38,6 +38,10 @@ class PageDisplay:
     """In percent of the normal advance: pinyin needs wider characters to sit over."""
     side_margin: int = 0
 
+    def layout_parts(self) -> tuple[object, ...]:
+        """What of this display the page's layout depends on (for `reader.app.page_heights`)."""
+        return (self.text or "", self.line_height, self.letter_spacing, self.side_margin)
+
     def with_side_margin(self, side_margin: int) -> PageDisplay:
         """The same display with the column's side margins (the view's to decide)."""
         return replace(self, side_margin=side_margin)

@@ -8,6 +8,7 @@ the document: `loadResource` answers every request with nothing, and links are n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -25,6 +26,7 @@ from reader.document.model import Document
 from reader.document.script import Script, guess_script
 from reader.ui.marks import Mark, MarkLayer
 from reader.ui.page_builder import PageDisplay, build_page
+from reader.ui.page_extent import PageExtent
 from reader.ui.page_marks import PageMarks
 from reader.ui.search_marks import HitSpans
 from reader.ui.theme import LINE_HEIGHT_PERCENT, MEASURE_IN_CHARACTERS, THEMES, Theme
@@ -44,7 +46,7 @@ class ReaderView(QTextBrowser):
     position_changed = Signal(int)
     """The canonical offset at the top of the page, reported shortly after scrolling stops."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, cache_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readerView")
         self.setAccessibleName("Document text")
@@ -66,6 +68,7 @@ class ReaderView(QTextBrowser):
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
         self._page: QTextDocument | None = None
+        self.extent = PageExtent(self, cache_dir)  # with one, a book's range is final at once
         self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
@@ -102,6 +105,7 @@ class ReaderView(QTextBrowser):
         self._marks.recolour(self._theme)
         self._marks.refresh(force=True)
         self.scroll_to_offset(offset)
+        self.extent.new_page(page, (self._document.fingerprint, *shown.layout_parts(), self._theme))
 
     def _replace_page(self, page: QTextDocument) -> None:
         """Show `page`; drop the marks and page we built before (Qt deletes only its own)."""
@@ -122,8 +126,7 @@ class ReaderView(QTextBrowser):
         return self._utf16.to_canonical(position)
 
     def scroll_to_offset(self, offset: int, from_top: float = 0.0) -> None:
-        """Bring the line holding canonical `offset` to the top of the page, or `from_top`
-        (a fraction of the page height) below it."""
+        """Bring the line of canonical `offset` to the top, or `from_top` (of a page) below it."""
         if self._document is None:
             return
         block = self.document().findBlock(self.qt_position(offset))
@@ -147,10 +150,8 @@ class ReaderView(QTextBrowser):
         self._report_timer.start()
 
     def _extend_scroll_range(self, target: int) -> None:
-        """Qt lays a long document out lazily and widens the scroll range only later, so a jump
-        past the range known so far would be clamped. The block's bounding rect (above) has
-        laid the text out that far: widen the range now; Qt sets the true maximum soon after.
-        Asking for the document size would lay out the whole book at once."""
+        """Qt lays a long document out lazily and widens the range later: a jump past the range
+        known so far (laid out by the bounding rect above) would be clamped. Widen it now."""
         bar = self.verticalScrollBar()
         if target > bar.maximum():
             bar.setMaximum(target)
@@ -170,9 +171,8 @@ class ReaderView(QTextBrowser):
         return self.offset_at_y(2)
 
     def offset_at_y(self, y: int) -> int:
-        """The canonical offset where the line at height `y` of the page begins, found by
-        walking the laid-out blocks from the last answer; Qt's own hit test, asked before its
-        first layout pass, lays out the whole book and answers with the end of the text."""
+        """The offset where the line at height `y` begins, walking laid-out blocks from the last
+        answer (Qt's hit test, before its first layout pass, lays out the whole book)."""
         document = self.document()
         layout = document.documentLayout()
         target = y + self.verticalScrollBar().value()
@@ -232,8 +232,7 @@ class ReaderView(QTextBrowser):
         return max(MIN_SIDE_MARGIN, int((self.viewport().width() - text_width) / 2))
 
     def _update_side_margins(self) -> None:
-        """Re-centre the column after a resize; small changes are ignored because each one
-        costs a full relayout."""
+        """Re-centre the column after a resize (small changes are ignored: each is a relayout)."""
         margin = self._side_margin()
         root = self.document().rootFrame()
         frame_format: QTextFrameFormat = root.frameFormat()

@@ -39,6 +39,7 @@ class StatusLine:
     def show_document(self, document: Document) -> None:
         """A new document is on the page."""
         self.encoding_label.setText(document.encoding.upper())
+        self._settle()
 
     def show_position(self, document: Document, offset: int) -> None:
         """The section at `offset` and how far through the document it is."""
@@ -46,3 +47,12 @@ class StatusLine:
         self.section_label.setText(readable(section.title if section else document.title))
         percent = 100 * offset / max(len(document.text), 1)
         self.progress_label.setText(f"{percent:.0f}%")
+        self._settle()
+
+    def _settle(self) -> None:
+        """Give the labels their new widths now: left to a later turn of the event loop, the
+        page is shown first with the labels clipped, and they are finished only after the
+        work that waits for the page (a whole step of the window's start)."""
+        layout = self.bar.layout()
+        if layout is not None:
+            layout.activate()

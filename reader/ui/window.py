@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
 
     def _build_page_and_panels(self) -> None:
         self.message_bar = MessageBar()
-        self.view = ReaderView()
+        self.view = ReaderView(cache_dir=self.paths.cache_dir)
         self.view.position_changed.connect(self._on_position_changed)
         self.book_links = BookLinks(self.view)
         self.setCentralWidget(above(self.message_bar, self.view))

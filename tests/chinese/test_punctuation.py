@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.chinese.punctuation import full_width_punctuation
+from reader.chinese.han import HAN_CLASS
+from reader.chinese.punctuation import FULL_WIDTH, _full_width_marks, full_width_punctuation
+from reader.document.loader import load_document
+
+CJK_MARKS = "，。、；：？！…—「」『』（）《》〈〉“”‘’"
+REFERENCE_MARK = re.compile(f"(?<=[{HAN_CLASS}{CJK_MARKS}])(?:[,:;!]|\\?(?![A-Za-z]))")
+
+
+def reference_marks(text: str) -> str:
+    """The rule as first written: a regex pass repeated until nothing changes."""
+    previous = None
+    while previous != text:
+        previous, text = text, REFERENCE_MARK.sub(lambda m: FULL_WIDTH[m.group()], text)
+    return text
 
 
 @pytest.mark.parametrize(
@@ -57,3 +73,15 @@ def test_offsets_hold_for_any_text(text: str) -> None:
     assert len(shown) == len(text)
     for original, displayed in zip(text, shown, strict=True):
         assert displayed == original or (original in ",:;?!()" and ord(displayed) > 0xFF00)
+
+
+@given(st.text(alphabet=st.sampled_from([*"天國嗎a1 ,:;!?()（，\n", "𠀀"]), max_size=40))
+def test_the_one_pass_rule_agrees_with_the_repeated_regex(text: str) -> None:
+    """Marks are made full-width in one pass from left to right (the rule's regex, repeated
+    until nothing changed, took 70 ms on the novel before its first page)."""
+    assert _full_width_marks(text) == reference_marks(text)
+
+
+def test_the_novel_is_widened_as_the_repeated_regex_widens_it(novel_path: Path) -> None:
+    text = load_document(novel_path).text
+    assert _full_width_marks(text) == reference_marks(text)

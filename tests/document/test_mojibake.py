@@ -18,7 +18,7 @@ from pypinyin.pinyin_dict import pinyin_dict
 from reader.document.charsets import big5_common, big5_hanzi, gb2312_hanzi, gb2312_level1
 from reader.document.cleanup import clean_text
 from reader.document.loader import load_document
-from reader.document.mojibake import MISSING, has_garbled_runs, repair
+from reader.document.mojibake import _ANCHOR, MISSING, _is_anchor, has_garbled_runs, repair
 from reader.document.pinyin import is_tone_marked_pinyin
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -234,3 +234,11 @@ def test_repair_never_grows_a_text_and_is_idempotent(text: str) -> None:
     assert len(once.text) <= len(text)
     assert repair(once.text).text == once.text
     assert all(once.text[start:end] == MISSING for start, end in once.missing)
+
+
+@given(st.lists(st.sampled_from([*"?()F天為 yàngóx", "yàn)", "(guó)", "?shù)"]), max_size=12))
+def test_the_quick_look_for_runs_misses_none(pieces: list[str]) -> None:
+    """`has_garbled_runs` first looks for what every anchor holds: it answers as a full look
+    at every anchor does."""
+    text = "".join(pieces)
+    assert has_garbled_runs(text) == any(_is_anchor(m) for m in _ANCHOR.finditer(text))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from reader.ui.highlight_popup import HighlightPopup
 from reader.ui.theme import THEMES, contrast_ratio
 from reader.ui.window import MainWindow
 
@@ -130,3 +131,13 @@ def test_the_selection_bar_stands_out_from_the_page_in_every_theme(
     assert painted.pixelColor(page.view.viewport().mapTo(page, QPoint(1, 1))) == ground
     assert contrast_ratio(bar, ground) >= NON_TEXT_CONTRAST, f"{theme}: {bar.name()}"
     assert popup.graphicsEffect() is not None, "a shadow lifts it off the page"
+
+
+def test_the_bar_is_made_when_a_selection_first_needs_it(qtbot: QtBot, page: MainWindow) -> None:
+    """Its swatches cost the first page 30 ms: nothing of it exists before it is wanted."""
+    viewport = page.view.viewport()
+    assert viewport.findChildren(HighlightPopup) == []
+    page.appearance.set_theme("dark")
+    first, _last = line_at(page, 0.5)
+    select_and_release(qtbot, page, first + 2, first + 6)
+    assert viewport.findChildren(HighlightPopup) == [page.gestures.popup]
