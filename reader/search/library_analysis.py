@@ -3,10 +3,14 @@
 Text is folded (Traditional->Simplified, widths, case: `reader.search.folding.fold`) and cut
 into runs of word characters (letters, digits, ideographs); each run gives its single characters
 and its character bigrams as terms. A query term of one character looks up its unigram; a longer
-one asks for all its bigrams in the same chunk (`reader.search.library_texts`). Only whether a
-chunk holds a term is stored (Whoosh's `Existence` format): no positions, no frequencies. Every
-candidate is verified by the exact scan, which also counts the hits that rank it, so anything
-more would only make the index bigger and slower to write (measured: a third of the size).
+one asks for all its bigrams in the same chunk (`reader.search.library_texts`).
+
+A Whoosh document of the text is a block of up to `BLOCK_CHUNKS` chunks, and a term's posting
+says which of the block's chunks hold it: a bitmap (`ChunkBits`), nothing else (no positions, no
+frequencies). Whoosh's writer costs Python time per posting and per term; a posting per chunk
+was about one per character of text, a posting per block is less than half of that for the
+same candidates. Every candidate chunk is verified by the exact scan, which also counts the
+hits that rank it, so anything more would only make the index bigger and slower to write.
 
 The analyzer objects live here, at a stable import path, because Whoosh pickles the schema
 (with its analyzer) into the index. `LIBRARY_ANALYSIS_VERSION` is part of the index directory's
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from whoosh import fields, formats
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
@@ -26,7 +30,9 @@ from whoosh.query import And, Query, Term
 from reader.search.folding import fold
 from reader.search.query import ParsedQuery
 
-LIBRARY_ANALYSIS_VERSION = 2
+LIBRARY_ANALYSIS_VERSION = 3
+BLOCK_CHUNKS = 64
+"""Chunks in one Whoosh document at most: one bit each in a posting's bitmap (8 bytes)."""
 MAX_CLAUSES = 16
 """Terms one query asks the index at most: every candidate is verified by the scan, so a
 10,000-character query narrows by its first bigrams and stays fast."""
@@ -123,23 +129,71 @@ def gram_set(folded: str) -> set[str]:
     return grams
 
 
+class ChunkBits(formats.Format):  # type: ignore[misc]
+    """A posting's value is the bitmap of the chunks of its Whoosh document that hold the
+    term, as little-endian bytes (a title, heading or note is one chunk: ``b"\\x01"``)."""
+
+    posting_size = -1  # values of any length
+
+    def word_values(
+        self, value: str, analyzer: Analyzer, **_kwargs: object
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        """Whoosh's hook: (term, frequency, weight, value) for one text, one chunk."""
+        return ((term, 1, 1.0, ONE_CHUNK) for term in gram_set(fold(value)))
+
+    def decode_frequency(self, _value: bytes) -> int:
+        """Whoosh's hook: frequencies are not stored."""
+        return 1
+
+    def decode_weight(self, _value: bytes) -> float:
+        """Whoosh's hook: nothing is weighted."""
+        return 1.0
+
+
+ONE_CHUNK = b"\x01"
+
+
+def bits_bytes(bits: int) -> bytes:
+    """A chunk bitmap as a posting's value."""
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+def term_bits(chunks: str | Sequence[str]) -> dict[str, int]:
+    """Each term of a text (one chunk) or of a block's chunks -> the bitmap of the chunks
+    holding it."""
+    if isinstance(chunks, str):
+        return dict.fromkeys(gram_set(fold(chunks)), 1)
+    if len(chunks) > BLOCK_CHUNKS:
+        raise ValueError(f"a block holds at most {BLOCK_CHUNKS} chunks")
+    bits: dict[str, int] = {}
+    get = bits.get
+    for number, chunk in enumerate(chunks):
+        bit = 1 << number
+        for term in gram_set(fold(chunk)):
+            bits[term] = get(term, 0) | bit
+    return bits
+
+
 class GramField(fields.TEXT):  # type: ignore[misc]
-    """Unigrams and bigrams, each stored only as present in a Whoosh document.
+    """Unigrams and bigrams, each posting the bitmap of the chunks holding it.
 
     The analyzer is the field's own (query parsing, highlighting and `more_like_this` use
     it); indexing takes a shortcut that yields the same terms several times faster than
-    Whoosh's one-Token-per-term pipeline (a test checks they agree on the corpus).
+    Whoosh's one-Token-per-term pipeline (a test checks they agree on the corpus). Its value
+    is a text (one chunk) or a block's chunks (a sequence of texts).
     """
 
     def __init__(self) -> None:
         super().__init__(analyzer=library_analyzer(), phrase=False)
-        self.format = formats.Existence()
+        self.format = ChunkBits()
         self.scorable = False  # nothing is scored in Whoosh: no field lengths to write
 
-    def index(self, value: str, **_kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(
+        self, value: str | Sequence[str], **_kwargs: object
+    ) -> Iterator[tuple[bytes, int, float, bytes]]:
         """Whoosh's hook: (term bytes, frequency, weight, encoded value) per term."""
-        for term in gram_set(fold(value)):
-            yield term.encode("utf-8"), 1, 1.0, b""
+        for term, bits in term_bits(value).items():
+            yield term.encode("utf-8"), 1, 1.0, bits_bytes(bits)
 
 
 def whoosh_query(query: ParsedQuery, field: str = "grams") -> Query | None:

@@ -1,8 +1,9 @@
 """The library index's texts: each document cut into chunks, kept compressed beside Whoosh.
 
-Whoosh indexes a chunk (a few thousand characters, cut at paragraph ends) as one document and
-stores only where its text lies; the text itself, with its paragraphs and their sections, is
-one zlib block in a file per document in the index directory. So verifying a candidate and
+A chunk is a few thousand characters, cut at paragraph ends: the unit a query narrows to. Whoosh
+indexes blocks of chunks (`reader.search.library_index`) and stores only where their text lies;
+the text itself, with its paragraphs and their sections, is one zlib block per chunk in a file
+per document in the index directory. So verifying a candidate and
 making its snippets reads and inflates one small block (no book is loaded), and the stored
 text costs about half its UTF-8 size instead of Whoosh's pickled copy.
 
@@ -26,9 +27,9 @@ from typing import BinaryIO
 from reader.document.model import Document, ParagraphKind
 
 CHUNK_CHARACTERS = 4_000
-"""A chunk ends at the first paragraph end past this many characters. Fewer, larger chunks
-mean fewer postings (a bigram is listed once per chunk) but more text verified per candidate;
-measured on the corpus library, 4,000 keeps both small (benchmarks/bench_library.py)."""
+"""A chunk ends at the first paragraph end past this many characters. Larger chunks mean more
+text verified per candidate (and fewer bits in a block's postings); measured on the corpus
+library, 4,000 keeps the verification small (benchmarks/bench_library.py)."""
 TEXTS_DIRECTORY = "texts"
 LEVEL = 6
 """zlib's level for the blocks (higher levels gain little on Chinese text)."""

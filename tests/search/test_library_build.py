@@ -61,7 +61,8 @@ def test_a_child_build_reports_progress_then_done_and_the_index_answers(tmp_path
     process.join(CHILD_TIMEOUT_S)
     assert process.exitcode == 0
     fractions = [float(value) for kind, value in received if kind == "progress"]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) == 3
+    # one report per commit (these small documents are one batch): what is reported is saved
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert received[-1] == ("done", "")
     result = LibrarySearcher(cache, load_indexed).search("葬花", documents, [a_note("葬花吟")])
     assert result.from_index and result.note == ""
