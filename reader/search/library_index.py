@@ -45,7 +45,12 @@ from whoosh.writing import IndexWriter, SegmentWriter
 
 from reader.document.errors import DocumentError
 from reader.document.model import Document
-from reader.search.library_analysis import BLOCK_CHUNKS, LIBRARY_ANALYSIS_VERSION, GramField
+from reader.search.library_analysis import (
+    BLOCK_CHUNKS,
+    LIBRARY_ANALYSIS_VERSION,
+    GramField,
+    bytes_bits,
+)
 from reader.search.library_codec import LibraryCodec
 from reader.search.library_model import IndexedDocument, IndexedNote, LoadDocument
 from reader.search.library_texts import (
@@ -62,7 +67,7 @@ MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
 WRITER_MEMORY_MB = 256
-BATCH_CHARACTERS = 4_000_000
+BATCH_CHARACTERS = 8_000_000
 """Characters of text indexed per commit at most (the document that reaches it ends the batch):
 a commit is a segment, and fewer segments mean fewer copies of the terms' entries; a crash loses
 at most one batch."""
@@ -451,7 +456,7 @@ def _term_bits(reader: IndexReader, term: str, wanted: dict[int, int]) -> dict[i
         while matcher.is_active():
             docnum = offset + matcher.id()
             if docnum in wanted:
-                bits[docnum] = int.from_bytes(matcher.value(), "little")
+                bits[docnum] = bytes_bits(matcher.value())
             matcher.next()
     return bits
 

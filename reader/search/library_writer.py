@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh.writing import SegmentWriter
 
-from reader.search.library_analysis import term_bits
+from reader.search.library_analysis import bytes_bits, term_bits
 from reader.search.library_codec import POSTING, LibraryFieldWriter, Posting
 
 GRAMS = "grams"
@@ -54,7 +54,7 @@ class GramWriter(SegmentWriter):  # type: ignore[misc]
         for item in self.pool.iter_postings():
             fieldname, term, docnum, _weight, value = item
             if fieldname == GRAMS:  # from a merged segment
-                postings[term.decode("utf-8")] += pack(docnum, int.from_bytes(value, "little"))
+                postings[term.decode("utf-8")] += pack(docnum, bytes_bits(value))
             else:
                 (before if fieldname < GRAMS else after).append(item)
         writer: LibraryFieldWriter = self.fieldwriter
