@@ -66,7 +66,9 @@ DIRECTORY_PREFIX = "library-index-a"
 MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
-WRITER_MEMORY_MB = 256
+WRITER_MEMORY_MB = 64
+"""Whoosh's sorting pool, which holds every field's postings but the grams (gathered by
+`GramWriter`) and, while merging, the grams read back: past this it spills to disk."""
 BATCH_CHARACTERS = 8_000_000
 """Characters of text indexed per commit at most (the document that reaches it ends the batch):
 a commit is a segment, and fewer segments mean fewer copies of the terms' entries; a crash loses
@@ -74,6 +76,11 @@ at most one batch."""
 ALL_CHUNKS = (1 << BLOCK_CHUNKS) - 1
 MERGE_AT_SEGMENTS = 8
 """A build ends with one merge once this many segments have piled up."""
+MERGE_BYTES = 24_000_000
+"""The most that one merge rewrites (about four novels): Whoosh reads the merged segments back
+posting by posting in Python, several times slower than indexing them (measured), and the
+writer holds the merged grams in memory. Larger segments (a batch of books) stay as they
+are: a large library is a few dozen segments, each searched in turn."""
 
 
 class LibraryIndexError(Exception):
@@ -271,10 +278,44 @@ class LibraryIndex:
             remove_texts(self.directory, document_id)
 
     def merge_segments(self) -> None:
-        """Merge the segments that document-by-document commits left, when there are many."""
-        if len(self._index._segments()) >= MERGE_AT_SEGMENTS:
-            with self._writing(merge=_merge_small_segments):
+        """Merge the small segments that commits left, when there are many."""
+        segments = self._index._segments()
+        if len(segments) >= MERGE_AT_SEGMENTS and len(self._mergeable(segments)) >= 2:
+            with self._writing(merge=self._merge_small_segments):
                 pass
+
+    def _mergeable(self, segments: list[Segment]) -> list[Segment]:
+        """The smallest segments, from the smallest up while each is at most twice all the
+        smaller ones together, and all of them at most `MERGE_BYTES` on disk."""
+        sizes = {segment.segment_id(): 0 for segment in segments}
+        for path in self.directory.iterdir():
+            key = path.name.split(".", 1)[0]
+            if key in sizes:
+                sizes[key] += path.stat().st_size
+        chosen: list[Segment] = []
+        total = 0
+        for segment in sorted(segments, key=lambda segment: sizes[segment.segment_id()]):
+            size = sizes[segment.segment_id()]
+            if total + size > MERGE_BYTES or (len(chosen) >= 2 and size > 2 * total):
+                break
+            chosen.append(segment)
+            total += size
+        return chosen
+
+    def _merge_small_segments(
+        self, writer: SegmentWriter, segments: list[Segment]
+    ) -> list[Segment]:
+        """Whoosh's merge policy hook: the `_mergeable` segments become one, the others stay.
+        A document is then rewritten a logarithmic number of times until its segment reaches
+        `MERGE_BYTES` (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes)."""
+        chosen = self._mergeable(segments)
+        if len(chosen) < 2:
+            return segments
+        for segment in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return [segment for segment in segments if segment not in chosen]
 
     def sync_notes(self, notes: Iterable[IndexedNote]) -> int:
         """Make the indexed notes exactly `notes`; returns how many were written or removed."""
@@ -392,26 +433,6 @@ class LibraryIndex:
 
 
 MergePolicy = Callable[[SegmentWriter, list[Segment]], list[Segment]]
-
-
-def _merge_small_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
-    """Whoosh's merge policy hook: merge the smallest segments into one, from the smallest up
-    while each is at most twice all the smaller ones together, and keep the larger ones. A
-    document's chunks are then rewritten a logarithmic number of times over the library's life
-    (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes, and leaves most
-    segments of chunk-sized documents unmerged)."""
-    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
-    merged = 0
-    for number, segment in enumerate(ordered):
-        if number >= 2 and segment.doc_count_all() > 2 * merged:
-            break
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-        merged += segment.doc_count_all()
-    else:
-        return []
-    return ordered[number:]
 
 
 def cannot_write(where: Path, error: OSError) -> str:
