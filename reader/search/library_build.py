@@ -2,9 +2,9 @@
 
 `update_index` indexes only what changed: documents that are new or whose fingerprint changed,
 removing those that left the library, then the notes. Documents are committed in batches of a
-few million characters (progress is reported per commit: what is reported is saved), so a
-build that is stopped (a quit, a crash, a kill) resumes from its last commit; the segments
-those commits add are merged once at the end when there are many.
+few million characters (progress is reported per document), so a build that is stopped (a
+quit, a crash, a kill) resumes from its last commit; the segments those commits add are merged
+once at the end when there are many.
 
 Whoosh's writer is pure Python with long stretches that hold the interpreter lock, so the window
 runs the build in a child process (`start_update`): the window stays fluid and the build gets
@@ -56,13 +56,13 @@ def update_index(
         sizes = {document.document_id: _size(document.path) for document in pending}
         total, done = max(sum(sizes.values()), 1), 0
 
-        def committed(batch: list[IndexedDocument]) -> None:
+        def indexed_one(document: IndexedDocument) -> None:
             nonlocal done
-            done += sum(sizes[document.document_id] for document in batch)
+            done += sizes[document.document_id]
             if progress is not None:
                 progress(done / total)
 
-        problems = library_index.add_documents(pending, load, committed)
+        problems = library_index.add_documents(pending, load, indexed_one)
         library_index.sync_notes(notes)
         library_index.merge_segments()
     except LibraryIndexError:

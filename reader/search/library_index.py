@@ -4,7 +4,7 @@ document by document.
 A document's text is cut into chunks of a few thousand characters (`reader.search.library_texts`:
 their text is kept compressed beside Whoosh, for verifying candidates and making snippets without
 loading the book); one Whoosh document holds a block of up to `BLOCK_CHUNKS` consecutive chunks,
-and each grams posting carries the bitmap of the block's chunks that hold the term
+and each grams posting says which of the block's chunks hold the term
 (`reader.search.library_analysis.ChunkBits`), so a query still narrows to chunks while Whoosh
 writes a posting per block, not per chunk. Titles, headings and notes are one Whoosh document
 each. A manifest beside the Whoosh files says which text of which document is indexed
@@ -14,8 +14,9 @@ being indexed (its half-written text files are replaced when it is indexed again
 
 Whoosh writes with `LibraryCodec` (its own W3 codec without needless costs) through
 `GramWriter` (which gathers the grams by term); each batch's commit adds a segment without
-merging, and `merge_segments` merges them once a build is done, so the index is neither
-rewritten after every batch nor split into hundreds of parts.
+merging, and `merge_segments` merges the small ones once a build is done (at most
+`MERGE_BYTES` at a time), so the index is neither rewritten after every batch nor split into
+hundreds of parts.
 
 Every write happens under an exclusive lock on the directory (two windows, or a window and the
 command line, take turns). Anything wrong with the files (damaged, missing, another analysis
@@ -27,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import io
 import json
+import mmap
 import os
 import shutil
 import time
@@ -38,6 +41,8 @@ from typing import Any
 
 from whoosh import fields, index
 from whoosh.codec.base import Segment
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.query import And, Query, Term
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
@@ -67,6 +72,11 @@ MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
 WRITER_MEMORY_MB = 64
+COMPOUND = False
+"""Whoosh's compound segment (one file) is read through a copy of each of its parts in memory
+(`BufferFile` over the mapped file): a process with the index open held the whole terms
+table, and a build held every earlier segment's. Separate files are mapped instead
+(`MappedStorage`)."""
 """Whoosh's sorting pool, which holds every field's postings but the grams (gathered by
 `GramWriter`) and, while merging, the grams read back: past this it spills to disk."""
 BATCH_CHARACTERS = 8_000_000
@@ -81,6 +91,20 @@ MERGE_BYTES = 24_000_000
 posting by posting in Python, several times slower than indexing them (measured), and the
 writer holds the merged grams in memory. Larger segments (a batch of books) stay as they
 are: a large library is a few dozen segments, each searched in turn."""
+
+
+class MappedStorage(FileStorage):  # type: ignore[misc]
+    """Whoosh's file storage, reading each file through a read-only memory map: nothing is
+    copied (the pages are the file's, shared and evictable) and no descriptor stays open while
+    a reader lives (Whoosh keeps its files open until the reader is closed)."""
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        """Whoosh's hook: an existing file, mapped."""
+        with Path(self._fpath(name)).open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size == 0:  # an empty file cannot be mapped
+                return StructFile(io.BytesIO(), name=name, **kwargs)
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
 
 
 class LibraryIndexError(Exception):
@@ -159,7 +183,7 @@ class LibraryIndex:
                 for entry in directory.iterdir():
                     if entry.name != LOCK_FILE:
                         _remove(entry)
-                whoosh_index = index.create_in(str(directory), schema())
+                whoosh_index = MappedStorage(str(directory)).create_index(schema())
                 _write_manifest(directory, {"documents": {}, "notes": {}})
         except OSError as error:
             raise LibraryIndexError(cannot_write(directory, error)) from None
@@ -178,11 +202,12 @@ class LibraryIndex:
         self,
         documents: Sequence[IndexedDocument],
         load: LoadDocument,
-        committed: Callable[[list[IndexedDocument]], None] | None = None,
+        done: Callable[[IndexedDocument], None] | None = None,
     ) -> list[str]:
         """Index `documents` (replacing what was indexed of them), a batch of about
-        `BATCH_CHARACTERS` per commit, calling `committed` after each; returns the documents
-        that could not be read, for the user.
+        `BATCH_CHARACTERS` per commit, calling `done` after each document (indexed or found
+        unreadable; saved at its batch's commit); returns the documents that could not be
+        read, for the user.
 
         Each document's chunks are streamed to its text file and, a block at a time, to
         Whoosh. A stop while a document is being read (a quit, `KeyboardInterrupt`) commits the
@@ -190,7 +215,6 @@ class LibraryIndex:
         problems: list[str] = []
         pending = list(documents)
         while pending:
-            batch: list[IndexedDocument] = []
             stopped: BaseException | None = None
             written: dict[str, str] = {}
             with self._writing() as (writer, manifest):
@@ -201,7 +225,9 @@ class LibraryIndex:
                         text = load(document)
                     except (DocumentError, OSError) as error:
                         problems.append(f"{document.path}: {error}")
-                        batch.append(pending.pop(0))
+                        pending.pop(0)
+                        if done is not None:
+                            done(document)
                         continue
                     except BaseException as error:  # re-raised after the commit
                         stopped = error
@@ -213,13 +239,13 @@ class LibraryIndex:
                         "path": os.fsdecode(document.path),
                     }
                     characters += len(text.text)
-                    batch.append(pending.pop(0))
+                    pending.pop(0)
+                    if done is not None:
+                        done(document)
             for key, name in written.items():
                 remove_texts(self.directory, key, keep=name)
             if stopped is not None:
                 raise stopped
-            if committed is not None:
-                committed(batch)
         return problems
 
     def _add_text(self, writer: IndexWriter, document: IndexedDocument, text: Document) -> str:
@@ -417,7 +443,9 @@ class LibraryIndex:
         try:
             with _exclusive(self.directory):
                 manifest = _read_manifest(self.directory)
-                writer = GramWriter(self._index, limitmb=WRITER_MEMORY_MB, codec=LibraryCodec())
+                writer = GramWriter(
+                    self._index, limitmb=WRITER_MEMORY_MB, codec=LibraryCodec(), compound=COMPOUND
+                )
                 try:
                     yield writer, manifest
                 except BaseException:
@@ -498,7 +526,7 @@ def _candidate(searcher: Searcher, docnum: int, score: float = 1.0) -> Candidate
 def _open_checked(directory: Path) -> index.Index:
     try:
         _read_manifest(directory)
-        whoosh_index = index.open_dir(str(directory))
+        whoosh_index = MappedStorage(str(directory)).open_index()
         whoosh_index.doc_count()
     except LibraryIndexError:
         raise

@@ -162,7 +162,7 @@ def test_segments_of_separate_updates_are_merged_and_still_exact(tmp_path: Path)
     for number in range(library_index.MERGE_AT_SEGMENTS - 1):
         put(f"d{number}", f"第{number}章\n\n宝玉又来了{number}次。\n\n别的段落，黛玉。")
     put("d0", "第0章\n\n改过的文字：黛玉葬花。")  # d0's first text is deleted from its segment
-    segments = list(library_index_directory(cache).glob("*.seg"))
+    segments = list(library_index_directory(cache).glob("*.trm"))  # one per segment
     assert len(segments) < library_index.MERGE_AT_SEGMENTS, "merged"
     searcher = LibrarySearcher(cache, load)
     for required in (["宝玉"], ["黛玉"], ["段落"], ["3次"], ["葬花"], ["0次"]):
