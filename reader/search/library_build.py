@@ -1,9 +1,10 @@
 """Bringing the library index up to date, in this process or in a child.
 
 `update_index` indexes only what changed: documents that are new or whose fingerprint changed,
-removing those that left the library, then the notes. Each document is one commit, so a build
-that is stopped (a quit, a crash, a kill) resumes where it was; the segments those commits add
-are merged once at the end.
+removing those that left the library, then the notes. Documents are committed in batches of a
+few million characters (progress is reported per document), so a build that is stopped (a
+quit, a crash, a kill) resumes from its last commit; the segments those commits add are merged
+once at the end when there are many.
 
 Whoosh's writer is pure Python with long stretches that hold the interpreter lock, so the window
 runs the build in a child process (`start_update`): the window stays fluid and the build gets
@@ -25,7 +26,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 
-from reader.document.errors import DocumentError
 from reader.search.library_index import LibraryIndex, LibraryIndexError
 from reader.search.library_model import IndexedDocument, IndexedNote, LoadDocument
 
@@ -46,7 +46,6 @@ def update_index(
     Raises `LibraryIndexError` when the index cannot be written at all (a full disk: what was
     committed before stays, and is used)."""
     library_index = LibraryIndex.open(cache_dir, create=True)
-    problems: list[str] = []
     try:
         indexed = library_index.indexed_fingerprints()
         wanted = {document.document_id for document in documents}
@@ -54,16 +53,16 @@ def update_index(
         if gone:
             library_index.remove_documents(gone)
         pending = [d for d in documents if indexed.get(d.document_id) != d.fingerprint]
-        sizes = [_size(document.path) for document in pending]
-        total, done = max(sum(sizes), 1), 0
-        for document, size in zip(pending, sizes, strict=True):
-            try:
-                library_index.add_document(document, load)
-            except (DocumentError, OSError) as error:
-                problems.append(f"{document.path}: {error}")
-            done += size
+        sizes = {document.document_id: _size(document.path) for document in pending}
+        total, done = max(sum(sizes.values()), 1), 0
+
+        def indexed_one(document: IndexedDocument) -> None:
+            nonlocal done
+            done += sizes[document.document_id]
             if progress is not None:
                 progress(done / total)
+
+        problems = library_index.add_documents(pending, load, indexed_one)
         library_index.sync_notes(notes)
         library_index.merge_segments()
     except LibraryIndexError:

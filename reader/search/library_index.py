@@ -1,17 +1,22 @@
 """One Whoosh index over every document of the library and every note: a cache, updated
 document by document.
 
-One Whoosh document per chunk of a few thousand characters (`reader.search.library_texts`: its
-text is kept compressed beside Whoosh, for verifying candidates and making snippets without
-loading the book), one per heading and per document title, one per note. A manifest beside the
-Whoosh files says which text of which document is indexed (`fingerprint`) and which version of
-each note, so bringing the index up to date touches only what changed; it is written after
-each document's commit, so a crash or a quit loses at most the document being indexed (its
-half-written chunks are deleted before it is indexed again).
+A document's text is cut into chunks of a few thousand characters (`reader.search.library_texts`:
+their text is kept compressed beside Whoosh, for verifying candidates and making snippets without
+loading the book); one Whoosh document holds a block of up to `BLOCK_CHUNKS` consecutive chunks,
+and each grams posting says which of the block's chunks hold the term
+(`reader.search.library_analysis.ChunkBits`), so a query still narrows to chunks while Whoosh
+writes a posting per block, not per chunk. Titles, headings and notes are one Whoosh document
+each. A manifest beside the Whoosh files says which text of which document is indexed
+(`fingerprint`) and which version of each note, so bringing the index up to date touches only
+what changed; it is written after each commit, so a crash or a quit loses at most the batch
+being indexed (its half-written text files are replaced when it is indexed again).
 
-Whoosh writes with `LibraryCodec` (its own W3 codec without two needless costs) and each
-document's commit adds a segment without merging; `merge_segments` merges them once a build
-is done, so the index is neither rewritten after every book nor split into hundreds of parts.
+Whoosh writes with `LibraryCodec` (its own W3 codec without needless costs) through
+`GramWriter` (which gathers the grams by term); each batch's commit adds a segment without
+merging, and `merge_segments` merges the small ones once a build is done (at most
+`MERGE_BYTES` at a time), so the index is neither rewritten after every batch nor split into
+hundreds of parts.
 
 Every write happens under an exclusive lock on the directory (two windows, or a window and the
 command line, take turns). Anything wrong with the files (damaged, missing, another analysis
@@ -23,23 +28,33 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import io
 import json
+import mmap
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.codec.base import Segment
-from whoosh.query import Query
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.query import And, Query, Term
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from reader.search.library_analysis import GramField
+from reader.document.errors import DocumentError
+from reader.document.model import Document
+from reader.search.library_analysis import (
+    BLOCK_CHUNKS,
+    GramField,
+    bytes_bits,
+)
 from reader.search.library_codec import LibraryCodec
 from reader.search.library_location import (
     DIRECTORY_PREFIX,
@@ -54,13 +69,45 @@ from reader.search.library_texts import (
     document_chunks,
     remove_texts,
 )
+from reader.search.library_writer import GRAMS, GramWriter
 
 MANIFEST = "manifest.json"
 LOCK_FILE = "writing.lock"
 LOCK_TIMEOUT_SECONDS = 10.0
-WRITER_MEMORY_MB = 256
+WRITER_MEMORY_MB = 64
+"""Whoosh's sorting pool, which holds every field's postings but the grams (gathered by
+`GramWriter`): past this it spills to disk."""
+COMPOUND = False
+"""Whoosh's compound segment (one file) is read through a copy of each of its parts in memory
+(`BufferFile` over the mapped file): a process with the index open held the whole terms
+table, and a build held every earlier segment's. Separate files are mapped instead
+(`MappedStorage`)."""
+BATCH_CHARACTERS = 8_000_000
+"""Characters of text indexed per commit at most (the document that reaches it ends the batch):
+a commit is a segment, and fewer segments mean fewer copies of the terms' entries; a crash loses
+at most one batch."""
+ALL_CHUNKS = (1 << BLOCK_CHUNKS) - 1
 MERGE_AT_SEGMENTS = 8
 """A build ends with one merge once this many segments have piled up."""
+MERGE_BYTES = 24_000_000
+"""The most that one merge rewrites (about three novels): every term of the merged segments
+is read back in Python (three novels' segments merge in about 5 s, measured) and the writer
+holds the merged grams in memory. Larger segments (a batch of books) stay as they
+are: a large library is a few dozen segments, each searched in turn."""
+
+
+class MappedStorage(FileStorage):  # type: ignore[misc]
+    """Whoosh's file storage, reading each file through a read-only memory map: nothing is
+    copied (the pages are the file's, shared and evictable) and no descriptor stays open while
+    a reader lives (Whoosh keeps its files open until the reader is closed)."""
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        """Whoosh's hook: an existing file, mapped."""
+        with Path(self._fpath(name)).open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size == 0:  # an empty file cannot be mapped
+                return StructFile(io.BytesIO(), name=name, **kwargs)
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
 
 
 class LibraryIndexError(Exception):
@@ -91,8 +138,9 @@ class ChunkCandidates:
 
 def schema() -> fields.Schema:
     """The fields of every Whoosh document; only `grams` is analysed. `kind`, `source` (the
-    document id of a chunk, heading or title; not of a note) and `chunk` (a chunk's number in
-    its text file) are columns, read for every candidate without unpickling stored fields."""
+    document id of a block, heading or title; not of a note) and `chunk` (the number of a
+    block's first chunk in its text file) are columns, read for every candidate without
+    unpickling stored fields."""
     return fields.Schema(
         kind=fields.ID(stored=True, sortable=True),
         source=fields.ID(sortable=True),
@@ -102,7 +150,7 @@ def schema() -> fields.Schema:
         start=fields.STORED,
         section=fields.STORED,
         body=fields.STORED,
-        texts=fields.STORED,  # a chunk's text file
+        texts=fields.STORED,  # a block's text file
         grams=GramField(),
     )
 
@@ -133,7 +181,7 @@ class LibraryIndex:
                 for entry in directory.iterdir():
                     if entry.name != LOCK_FILE:
                         _remove(entry)
-                whoosh_index = index.create_in(str(directory), schema())
+                whoosh_index = MappedStorage(str(directory)).create_index(schema())
                 _write_manifest(directory, {"documents": {}, "notes": {}})
         except OSError as error:
             raise LibraryIndexError(cannot_write(directory, error)) from None
@@ -148,26 +196,79 @@ class LibraryIndex:
         documents = self.manifest()["documents"]
         return {key: str(value["fingerprint"]) for key, value in documents.items()}  # type: ignore[index]
 
-    def add_document(self, document: IndexedDocument, load: LoadDocument) -> None:
-        """Index `document` (replacing what was indexed of it) in one commit: its chunks
-        streamed to its text file and to Whoosh, one at a time."""
-        text = load(document)
-        with self._writing() as (writer, manifest):
-            key = document.document_id
-            writer.delete_by_term("source", key)
-            self._add_small(writer, "title", key, 0, "", document.title)
-            texts = TextsWriter(self.directory, key, document.fingerprint)
-            try:
-                for chunk in document_chunks(text):
-                    self._add_chunk(writer, key, chunk, texts)
-            finally:
-                texts.close()
-            manifest["documents"][key] = {
-                "fingerprint": document.fingerprint,
-                "title": document.title,
-                "path": os.fsdecode(document.path),
-            }
-        remove_texts(self.directory, key, keep=texts.name)
+    def add_documents(
+        self,
+        documents: Sequence[IndexedDocument],
+        load: LoadDocument,
+        done: Callable[[IndexedDocument], None] | None = None,
+    ) -> list[str]:
+        """Index `documents` (replacing what was indexed of them), a batch of about
+        `BATCH_CHARACTERS` per commit, calling `done` after each document (indexed or found
+        unreadable; saved at its batch's commit); returns the documents that could not be
+        read, for the user.
+
+        Each document's chunks are streamed to its text file and, a block at a time, to
+        Whoosh. A stop while a document is being read (a quit, `KeyboardInterrupt`) commits the
+        batch's earlier documents first."""
+        problems: list[str] = []
+        pending = list(documents)
+        while pending:
+            stopped: BaseException | None = None
+            written: dict[str, str] = {}
+            with self._writing() as (writer, manifest):
+                characters = 0
+                while pending and characters < BATCH_CHARACTERS:
+                    document = pending[0]
+                    try:
+                        text = load(document)
+                    except (DocumentError, OSError) as error:
+                        problems.append(f"{document.path}: {error}")
+                        pending.pop(0)
+                        if done is not None:
+                            done(document)
+                        continue
+                    except BaseException as error:  # re-raised after the commit
+                        stopped = error
+                        break
+                    written[document.document_id] = self._add_text(writer, document, text)
+                    manifest["documents"][document.document_id] = {
+                        "fingerprint": document.fingerprint,
+                        "title": document.title,
+                        "path": os.fsdecode(document.path),
+                    }
+                    characters += len(text.text)
+                    pending.pop(0)
+                    if done is not None:
+                        done(document)
+            for key, name in written.items():
+                remove_texts(self.directory, key, keep=name)
+            if stopped is not None:
+                raise stopped
+        return problems
+
+    def _add_text(self, writer: IndexWriter, document: IndexedDocument, text: Document) -> str:
+        """Add a document's title, headings and blocks; the name of its text file."""
+        key = document.document_id
+        writer.delete_by_term("source", key)
+        self._add_small(writer, "title", key, 0, "", document.title)
+        texts = TextsWriter(self.directory, key, document.fingerprint)
+        try:
+            block: list[Chunk] = []
+            for chunk in document_chunks(text):
+                for paragraph in chunk.paragraphs:
+                    if paragraph.heading:
+                        body = chunk.body(paragraph)
+                        start, section = paragraph.start, paragraph.section
+                        self._add_small(writer, "heading", key, start, section, body)
+                block.append(chunk)
+                if len(block) == BLOCK_CHUNKS:
+                    self._add_block(writer, key, block, texts)
+                    block = []
+            if block:
+                self._add_block(writer, key, block, texts)
+        finally:
+            texts.close()
+        return texts.name
 
     @staticmethod
     def _add_small(
@@ -178,14 +279,16 @@ class LibraryIndex:
             kind=kind, source=key, document=key, start=start, section=section, body=body, grams=body
         )
 
-    def _add_chunk(self, writer: IndexWriter, key: str, chunk: Chunk, texts: TextsWriter) -> None:
-        for paragraph in chunk.paragraphs:
-            if paragraph.heading:
-                body = chunk.body(paragraph)
-                self._add_small(writer, "heading", key, paragraph.start, paragraph.section, body)
-        number = texts.add(chunk)
+    @staticmethod
+    def _add_block(writer: IndexWriter, key: str, block: list[Chunk], texts: TextsWriter) -> None:
+        """Consecutive chunks as one Whoosh document: its first chunk's number, and its chunks'
+        texts (the grams' postings say which chunks hold a term)."""
+        first = texts.add(block[0])
+        for chunk in block[1:]:
+            texts.add(chunk)
+        grams = [chunk.text for chunk in block]
         writer.add_document(
-            kind="chunk", source=key, chunk=number, document=key, texts=texts.name, grams=chunk.text
+            kind="block", source=key, chunk=first, document=key, texts=texts.name, grams=grams
         )
 
     def remove_documents(self, document_ids: Iterable[str]) -> None:
@@ -199,10 +302,44 @@ class LibraryIndex:
             remove_texts(self.directory, document_id)
 
     def merge_segments(self) -> None:
-        """Merge the segments that document-by-document commits left, when there are many."""
-        if len(self._index._segments()) >= MERGE_AT_SEGMENTS:
-            with self._writing(merge=_merge_small_segments):
+        """Merge the small segments that commits left, when there are many."""
+        segments = self._index._segments()
+        if len(segments) >= MERGE_AT_SEGMENTS and len(self._mergeable(segments)) >= 2:
+            with self._writing(merge=self._merge_small_segments):
                 pass
+
+    def _mergeable(self, segments: list[Segment]) -> list[Segment]:
+        """The smallest segments, from the smallest up while each is at most twice all the
+        smaller ones together, and all of them at most `MERGE_BYTES` on disk."""
+        sizes = {segment.segment_id(): 0 for segment in segments}
+        for path in self.directory.iterdir():
+            key = path.name.split(".", 1)[0]
+            if key in sizes:
+                sizes[key] += path.stat().st_size
+        chosen: list[Segment] = []
+        total = 0
+        for segment in sorted(segments, key=lambda segment: sizes[segment.segment_id()]):
+            size = sizes[segment.segment_id()]
+            if total + size > MERGE_BYTES or (len(chosen) >= 2 and size > 2 * total):
+                break
+            chosen.append(segment)
+            total += size
+        return chosen
+
+    def _merge_small_segments(
+        self, writer: SegmentWriter, segments: list[Segment]
+    ) -> list[Segment]:
+        """Whoosh's merge policy hook: the `_mergeable` segments become one, the others stay.
+        A document is then rewritten a logarithmic number of times until its segment reaches
+        `MERGE_BYTES` (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes)."""
+        chosen = self._mergeable(segments)
+        if len(chosen) < 2:
+            return segments
+        for segment in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return [segment for segment in segments if segment not in chosen]
 
     def sync_notes(self, notes: Iterable[IndexedNote]) -> int:
         """Make the indexed notes exactly `notes`; returns how many were written or removed."""
@@ -234,28 +371,31 @@ class LibraryIndex:
         """Every title, heading and note matching `query` (with their stored text), and every
         matching chunk grouped by document, documents with the most matching chunks first.
 
-        Matches are read straight from the postings (nothing is scored in Whoosh): candidates
-        are verified and ranked by the exact scan."""
+        Whoosh finds the matching documents (nothing is scored in Whoosh: candidates are
+        verified and ranked by the exact scan); a block's chunks are narrowed to those whose
+        bits every grams term of the query has, when the query is such terms."""
         try:
             searcher = self._current_searcher()
             assert self._columns is not None
             kinds, sources, numbers = self._columns
             small: list[Candidate] = []
-            chunks: dict[str, list[int]] = {}
+            blocks: list[int] = []
             for docnum in query.docs(searcher):
-                if kinds[docnum] == "chunk":
-                    chunks.setdefault(sources[docnum], []).append(docnum)
+                if kinds[docnum] == "block":
+                    blocks.append(docnum)
                 else:
                     small.append(_candidate(searcher, docnum))
-            ordered = sorted(chunks.values(), key=len, reverse=True)
-            grouped = [
-                ChunkCandidates(
-                    sources[docnums[0]],
-                    searcher.stored_fields(docnums[0])["texts"],
-                    [numbers[docnum] for docnum in docnums],
-                )
-                for docnums in ordered
-            ]
+            chunks: dict[str, list[int]] = {}
+            files: dict[str, str] = {}
+            for docnum, bits in _chunk_bits(searcher, query, blocks):
+                key = sources[docnum]
+                if key not in files:
+                    files[key] = searcher.stored_fields(docnum)["texts"]
+                first = numbers[docnum]
+                found = chunks.setdefault(key, [])
+                found.extend(first + n for n in range(bits.bit_length()) if bits >> n & 1)
+            ordered = sorted(chunks.items(), key=lambda item: len(item[1]), reverse=True)
+            grouped = [ChunkCandidates(key, files[key], found) for key, found in ordered]
             return small, grouped
         except Exception as error:  # any damage found only now: the caller scans instead
             raise LibraryIndexError(f"The library index cannot be read ({error!r}).") from None
@@ -301,7 +441,9 @@ class LibraryIndex:
         try:
             with _exclusive(self.directory):
                 manifest = _read_manifest(self.directory)
-                writer = self._index.writer(limitmb=WRITER_MEMORY_MB, codec=LibraryCodec())
+                writer = GramWriter(
+                    self._index, limitmb=WRITER_MEMORY_MB, codec=LibraryCodec(), compound=COMPOUND
+                )
                 try:
                     yield writer, manifest
                 except BaseException:
@@ -317,26 +459,6 @@ class LibraryIndex:
 
 
 MergePolicy = Callable[[SegmentWriter, list[Segment]], list[Segment]]
-
-
-def _merge_small_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
-    """Whoosh's merge policy hook: merge the smallest segments into one, from the smallest up
-    while each is at most twice all the smaller ones together, and keep the larger ones. A
-    document's chunks are then rewritten a logarithmic number of times over the library's life
-    (Whoosh's own MERGE_SMALL counts Whoosh documents against fixed sizes, and leaves most
-    segments of chunk-sized documents unmerged)."""
-    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
-    merged = 0
-    for number, segment in enumerate(ordered):
-        if number >= 2 and segment.doc_count_all() > 2 * merged:
-            break
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-        merged += segment.doc_count_all()
-    else:
-        return []
-    return ordered[number:]
 
 
 def cannot_write(where: Path, error: OSError) -> str:
@@ -355,6 +477,37 @@ def _column(reader: IndexReader, name: str) -> list[Any]:
     return values
 
 
+def _chunk_bits(searcher: Searcher, query: Query, blocks: list[int]) -> Iterator[tuple[int, int]]:
+    """(docnum, bitmap of the chunks that may match) for each block, in docnum order: the
+    AND of the bitmaps of the query's grams terms, when it is a `Term` or an `And` of them."""
+    wanted = dict.fromkeys(blocks, ALL_CHUNKS)
+    leaves = [query] if isinstance(query, Term) else list(getattr(query, "subqueries", []))
+    if isinstance(query, (Term, And)) and all(
+        isinstance(leaf, Term) and leaf.fieldname == GRAMS for leaf in leaves
+    ):
+        for leaf in leaves:
+            bits = _term_bits(searcher.reader(), leaf.text, wanted)
+            wanted = {docnum: wanted[docnum] & bits.get(docnum, 0) for docnum in wanted}
+    for docnum in sorted(wanted):
+        if wanted[docnum]:
+            yield docnum, wanted[docnum]
+
+
+def _term_bits(reader: IndexReader, term: str, wanted: dict[int, int]) -> dict[int, int]:
+    """The chunk bitmaps of `term`'s postings in the `wanted` documents."""
+    bits: dict[int, int] = {}
+    for leaf, offset in reader.leaf_readers():
+        if (GRAMS, term) not in leaf:
+            continue
+        matcher = leaf.postings(GRAMS, term)
+        while matcher.is_active():
+            docnum = offset + matcher.id()
+            if docnum in wanted:
+                bits[docnum] = bytes_bits(matcher.value())
+            matcher.next()
+    return bits
+
+
 def _candidate(searcher: Searcher, docnum: int, score: float = 1.0) -> Candidate:
     stored = searcher.stored_fields(docnum)
     return Candidate(
@@ -371,7 +524,7 @@ def _candidate(searcher: Searcher, docnum: int, score: float = 1.0) -> Candidate
 def _open_checked(directory: Path) -> index.Index:
     try:
         _read_manifest(directory)
-        whoosh_index = index.open_dir(str(directory))
+        whoosh_index = MappedStorage(str(directory)).open_index()
         whoosh_index.doc_count()
     except LibraryIndexError:
         raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LIBRARY_ANALYSIS_VERSION = 2
+LIBRARY_ANALYSIS_VERSION = 3
 """The version of the library index's analysis (`reader.search.library_analysis`), part of the
 index directory's name: change it whenever folding or the terms change, and every library
 index is rebuilt."""

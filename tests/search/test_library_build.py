@@ -105,8 +105,8 @@ def test_a_stopped_build_resumes_with_what_it_had_not_committed(tmp_path: Path) 
     kind, _value = messages_until_the_end_or_first_progress(messages)
     process.terminate()  # a quit or a crash in the middle of the build
     process.join(CHILD_TIMEOUT_S)
-    committed = set(indexed_ids(cache))
-    assert kind == "progress" and committed  # at least the first document survived
+    committed = set(indexed_ids(cache))  # none when stopped within the first batch
+    assert kind == "progress"
     loads: list[str] = []
 
     def counting_load(document: IndexedDocument) -> Document:

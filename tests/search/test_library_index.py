@@ -242,12 +242,12 @@ def test_only_what_changed_is_indexed_again(library: Library, cache: Path) -> No
     index.close()
 
 
-def test_segments_are_merged_once_a_build_has_added_many(library: Library, cache: Path) -> None:
+def test_a_build_of_many_documents_leaves_few_segments(library: Library, cache: Path) -> None:
     for number in range(library_index.MERGE_AT_SEGMENTS):
         library.put(f"extra{number}", f"第{number}本：宝玉又来了\n\n别的段落{number}")
     library.update(cache)
-    segments = list(library_index_directory(cache).glob("*.seg"))
-    assert len(segments) < library_index.MERGE_AT_SEGMENTS, "one merge at the end"
+    segments = list(library_index_directory(cache).glob("*.trm"))  # one per segment
+    assert len(segments) < library_index.MERGE_AT_SEGMENTS, "a batch per commit, merged at the end"
     searcher = LibrarySearcher(cache, library.load)
     result = library.search(searcher, "宝玉")
     assert result.from_index and result.note == ""
@@ -318,7 +318,9 @@ def test_a_damaged_index_is_scanned_around_then_rebuilt(library: Library, cache:
     searcher = LibrarySearcher(cache, library.load)
     expected = text_hits(library.search(searcher, "宝玉"))
     directory = library_index_directory(cache)
-    for segment in directory.glob("*.seg"):
+    segment_files = [*directory.glob("*.trm"), *directory.glob("*.pst")]
+    assert segment_files
+    for segment in segment_files:
         segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 3])
     searcher.forget_index()
     damaged = library.search(searcher, "宝玉")
