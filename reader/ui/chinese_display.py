@@ -39,12 +39,6 @@ CHARACTER_CHOICES = (
 )
 
 
-def _readings(text: str) -> list[str | None]:
-    from reader.chinese.readings import readings
-
-    return readings(text)
-
-
 def _differences(shown: str, wanted: str) -> Iterator[re.Match[str]]:
     """Runs of positions where two texts of one length differ (as matches over a mask)."""
     mask = "".join("x" if a != b else " " for a, b in zip(shown, wanted, strict=True))
@@ -67,7 +61,7 @@ class ChineseDisplay(QObject):
         full-width punctuation)."""
         self._job = DisplayTextJob(self)
         self._job.ready.connect(self._show_text)
-        self.pinyin = PinyinLayer(view, _readings)
+        self.pinyin = PinyinLayer(view)
         self.character_actions = QActionGroup(self)
         self._toggles: dict[str, QAction] = {}
         view.viewport().installEventFilter(self)
