@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.document.model import Document
 from reader.document.script import Script, guess_script
+from reader.ui.layout_ahead import LayoutAhead
 from reader.ui.marks import Mark, MarkLayer
 from reader.ui.page_builder import PageDisplay, build_page
 from reader.ui.page_marks import PageMarks
@@ -58,13 +59,13 @@ class ReaderView(QTextBrowser):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._document: Document | None = None
         self._utf16 = Utf16Map("")
-        self._theme = THEMES["light"]
-        self._font_size = 15.0
+        self._theme, self._font_size = THEMES["light"], 15.0
         self._script = Script.UNKNOWN
         self.display = PageDisplay()  # set before `show_document`, or `relayout` after
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
         self._page: QTextDocument | None = None
+        self.layout_ahead = LayoutAhead(self)  # the rest of each new page, in short slices
         self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
@@ -146,10 +147,9 @@ class ReaderView(QTextBrowser):
         self._report_timer.start()
 
     def _extend_scroll_range(self, target: int) -> None:
-        """Qt lays a long document out lazily and widens the scroll range only later, so a jump
-        past the range known so far would be clamped. The block's bounding rect (above) has
-        laid the text out that far: widen the range now; Qt sets the true maximum soon after.
-        Asking for the document size would lay out the whole book at once."""
+        """Qt lays a long page out lazily (`LayoutAhead`), so a jump past the range known so far
+        would be clamped. The block's rect (above) has laid the text out that far: widen the
+        range now. (Asking for the document size would lay out the whole book at once.)"""
         bar = self.verticalScrollBar()
         if target > bar.maximum():
             bar.setMaximum(target)
