@@ -15,7 +15,7 @@ it is ready.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMenu
 
 from reader.app.settings import Settings
 from reader.document.model import Document
-from reader.ui.display_text_job import DisplayTextJob
+from reader.ui.display_text_job import DisplayTextJob, display_text
 from reader.ui.page_builder import PageDisplay
 from reader.ui.pinyin_layer import PinyinLayer
 from reader.ui.reader_view import ReaderView
@@ -50,6 +50,9 @@ class ChineseDisplay(QObject):
 
     changed = Signal()
     """A choice changed (the settings should be saved)."""
+    titles_shown = Signal(object)
+    """How headings are now shown elsewhere (the Contents): a function of a title, giving it
+    in the form the page's text is in."""
 
     def __init__(self, view: ReaderView, settings: Settings, parent: QObject) -> None:
         super().__init__(parent)
@@ -143,6 +146,7 @@ class ChineseDisplay(QObject):
             shown = None if widened == document.text else widened
             self._view.display = replace(self._view.display, text=shown)
             self._wanted = choices
+        self.titles_shown.emit(self._title_form())
         self.pinyin.update()
         if self._painted:
             self._request_text()
@@ -188,6 +192,8 @@ class ChineseDisplay(QObject):
         """Show the display text that was asked for last (the document is still open)."""
         document, before = self._document, self._view.display
         display = replace(before, text=text)
+        if document is not None:
+            self.titles_shown.emit(self._title_form())
         if document is None or display == before:
             return
         self._view.display = display
@@ -213,6 +219,17 @@ class ChineseDisplay(QObject):
             cursor.insertText(wanted[start:end], char_format)
         view.scroll_to_offset(top)
         return True
+
+    def _title_form(self) -> Callable[[str], str]:
+        """Headings as the page shows its text now (as written until a display text is in)."""
+        if self._wanted is None:
+            return str
+        _fingerprint, characters, widened = self._wanted
+
+        def shown(title: str) -> str:
+            return display_text(title, characters, widened) or title
+
+        return shown
 
     def _as_written(self) -> PageDisplay:
         return replace(self._view.display, text=None)
