@@ -3,12 +3,13 @@
 Qt lays a long document out lazily: what is in sight at once, then the rest on a zero timer in
 steps that double from 1,000 characters to 200,000. On the novel (2.6 MB) the last of those steps
 take 60 to 150 ms each: for a second or so after every new page (a document opened, View ›
-Pinyin, a theme or a text size) the window stalls whenever the reader scrolls. Asking the layout
-for a block's rectangle lays the text out up to that block in steps of the first size, so here
-the page is laid out block by block, at most `SLICE_MS` at a time, one slice per turn of the
-event loop; Qt's own timer events on the layout are held back meanwhile (they would take their
-big steps) and let through once the page is laid out to its end, when all that is left for them
-is to report its size. Until then the scroll bar's range grows with each slice.
+Pinyin, a theme, a text size, a new window width) the window stalls whenever the reader
+scrolls. Asking the layout for a block's rectangle lays the text out up to that block in steps
+of the first size, so here the page is laid out block by block, at most `SLICE_MS` at a time,
+one slice per turn of the event loop; Qt's own timer events on the layout are held back
+meanwhile (they would take their big steps) and let through once the page is laid out to its
+end, when all that is left for them is to report its size. Until then the scroll bar's range
+grows with each slice.
 """
 
 from __future__ import annotations
@@ -48,14 +49,15 @@ class LayoutAhead(QObject):
         return self._layout is not None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A paint with a new page starts its layout; Qt's layout timers wait meanwhile."""
+        """A paint with a new page starts its layout, and so does a new width (Qt lays the
+        whole page out again for it); Qt's layout timers wait meanwhile."""
         kind = event.type()
         if watched is self._layout:
             return kind == QEvent.Type.Timer
-        if kind == QEvent.Type.Paint:
-            page = self._view.document()
-            if page is not self._page:
-                self._start(page)
+        if kind == QEvent.Type.Paint and self._view.document() is not self._page:
+            self._start(self._view.document())
+        elif kind == QEvent.Type.Resize and self._page is not None and isValid(self._page):
+            self._start(self._page)  # its first slice comes after the new width is set
         return False
 
     def _start(self, page: QTextDocument) -> None:

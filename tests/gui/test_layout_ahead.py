@@ -51,3 +51,18 @@ def test_a_page_replaced_while_it_was_laid_out_gives_way_to_the_new_one(
     qtbot.waitUntil(lambda: bar.maximum() >= height - view.viewport().height() - 1)
     window.appearance.change_font_size(2)  # and another, laid out to its end as well
     laid_out(qtbot, window)
+
+
+def test_a_new_width_is_laid_out_in_slices_as_well(
+    qtbot: QtBot, window: MainWindow, novel_path: Path
+) -> None:
+    wait_for_load(qtbot, window, lambda: window.open_path(novel_path))
+    laid_out(qtbot, window)
+    view = window.view
+    window.resize(window.width() + 300, window.height())  # the column re-centred: a new layout
+    qtbot.waitUntil(lambda: view.layout_ahead.busy, timeout=HANG_TIMEOUT_MS)
+    laid_out(qtbot, window)
+    assert view.layout_ahead.slices > 10
+    height = view.document().documentLayout().documentSize().height()
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() >= height - view.viewport().height() - 1)
