@@ -225,6 +225,10 @@ class ChineseDisplay(QObject):
         if self._wanted is None:
             return str
         _fingerprint, characters, widened = self._wanted
+        if characters == "as-written":  # punctuation only: no OpenCC before the first paint
+            from reader.chinese.punctuation import full_width_punctuation
+
+            return full_width_punctuation if widened else str
 
         def shown(title: str) -> str:
             return display_text(title, characters, widened) or title
