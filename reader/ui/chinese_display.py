@@ -15,7 +15,7 @@ it is ready.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMenu
 
 from reader.app.settings import Settings
 from reader.document.model import Document
-from reader.ui.display_text_job import DisplayTextJob
+from reader.ui.display_text_job import DisplayTextJob, display_text
 from reader.ui.page_builder import PageDisplay
 from reader.ui.pinyin_layer import PinyinLayer
 from reader.ui.reader_view import ReaderView
@@ -39,12 +39,6 @@ CHARACTER_CHOICES = (
 )
 
 
-def _readings(text: str) -> list[str | None]:
-    from reader.chinese.readings import readings
-
-    return readings(text)
-
-
 def _differences(shown: str, wanted: str) -> Iterator[re.Match[str]]:
     """Runs of positions where two texts of one length differ (as matches over a mask)."""
     mask = "".join("x" if a != b else " " for a, b in zip(shown, wanted, strict=True))
@@ -56,6 +50,9 @@ class ChineseDisplay(QObject):
 
     changed = Signal()
     """A choice changed (the settings should be saved)."""
+    titles_shown = Signal(object)
+    """How headings are now shown elsewhere (the Contents): a function of a title, giving it
+    in the form the page's text is in."""
 
     def __init__(self, view: ReaderView, settings: Settings, parent: QObject) -> None:
         super().__init__(parent)
@@ -67,7 +64,7 @@ class ChineseDisplay(QObject):
         full-width punctuation)."""
         self._job = DisplayTextJob(self)
         self._job.ready.connect(self._show_text)
-        self.pinyin = PinyinLayer(view, _readings)
+        self.pinyin = PinyinLayer(view)
         self.character_actions = QActionGroup(self)
         self._toggles: dict[str, QAction] = {}
         view.viewport().installEventFilter(self)
@@ -149,6 +146,7 @@ class ChineseDisplay(QObject):
             shown = None if widened == document.text else widened
             self._view.display = replace(self._view.display, text=shown)
             self._wanted = choices
+        self.titles_shown.emit(self._title_form())
         self.pinyin.update()
         if self._painted:
             self._request_text()
@@ -194,6 +192,8 @@ class ChineseDisplay(QObject):
         """Show the display text that was asked for last (the document is still open)."""
         document, before = self._document, self._view.display
         display = replace(before, text=text)
+        if document is not None:
+            self.titles_shown.emit(self._title_form())
         if document is None or display == before:
             return
         self._view.display = display
@@ -219,6 +219,21 @@ class ChineseDisplay(QObject):
             cursor.insertText(wanted[start:end], char_format)
         view.scroll_to_offset(top)
         return True
+
+    def _title_form(self) -> Callable[[str], str]:
+        """Headings as the page shows its text now (as written until a display text is in)."""
+        if self._wanted is None:
+            return str
+        _fingerprint, characters, widened = self._wanted
+        if characters == "as-written":  # punctuation only: no OpenCC before the first paint
+            from reader.chinese.punctuation import full_width_punctuation
+
+            return full_width_punctuation if widened else str
+
+        def shown(title: str) -> str:
+            return display_text(title, characters, widened) or title
+
+        return shown
 
     def _as_written(self) -> PageDisplay:
         return replace(self._view.display, text=None)

@@ -16,6 +16,7 @@ from reader.ui.chinese_display import ChineseDisplay
 from reader.ui.lookup import Lookup
 from reader.ui.reader_view import ReaderView
 from reader.ui.theme import THEMES
+from reader.ui.toc_panel import TocPanel
 
 
 class ChineseReading(QObject):
@@ -28,8 +29,9 @@ class ChineseReading(QObject):
         self.display = ChineseDisplay(view, settings, self)
         self.lookup = Lookup(view, gestures.controller, gestures.selection, self)
 
-    def follow(self, appearance: Appearance, save_soon: Callable[[], None]) -> None:
-        """Take the window's theme whenever it changes; save the settings after each choice."""
+    def follow(self, appearance: Appearance, save_soon: Callable[[], None], toc: TocPanel) -> None:
+        """Take the window's theme whenever it changes; save the settings after each choice;
+        show the Contents' headings in the characters the page shows."""
 
         def themed() -> None:
             theme = THEMES[appearance.theme_name]
@@ -38,6 +40,7 @@ class ChineseReading(QObject):
 
         appearance.changed.connect(themed)
         self.display.changed.connect(save_soon)
+        self.display.titles_shown.connect(toc.show_titles_as)
 
     def fill_menus(self, characters: QMenu, actions: dict[str, QAction]) -> None:
         """View › Characters, and the display toggles made checkable."""

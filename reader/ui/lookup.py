@@ -203,7 +203,8 @@ class Lookup(QObject):
         band = lines_band(view, view.qt_position(start), view.qt_position(end))
         first = view.cursorRect(_cursor_at(view, view.qt_position(start)))
         band.setLeft(first.left())
-        self.card.place_beside(band.translated(view.viewport().pos()))
+        viewport = view.viewport().geometry()  # the page without its scroll bar
+        self.card.place_beside(band.translated(viewport.topLeft()), viewport)
 
     # -- what the card's buttons do ----------------------------------------------------------------
 

@@ -33,6 +33,10 @@ CARD_WIDTH = 360
 MAX_WORD_POINT_SIZE = 26.0
 """The word is shown large, but a long idiom at a large text size must still fit the card."""
 MAX_ENTRIES_HEIGHT = 220
+MIN_ENTRIES_HEIGHT = 48
+"""About two lines of definitions: shorter, the box would hardly show anything."""
+MIN_CARD_WIDTH = 240
+"""The buttons' row needs this much; a page narrower still is no place to read."""
 MARGIN = 8
 
 
@@ -142,22 +146,30 @@ class LookupCard(QFrame):
         self.note_button.setEnabled(True)
         self._fit()
 
-    def _fit(self) -> None:
-        self.entries.setFixedWidth(CARD_WIDTH - 40)
-        height = self.entries.heightForWidth(CARD_WIDTH - 40)
-        self._scroll.setFixedHeight(min(max(height, 0), MAX_ENTRIES_HEIGHT))
+    def _fit(self, entries_room: int = MAX_ENTRIES_HEIGHT) -> None:
+        inner = self.width() - 40
+        self.entries.setFixedWidth(inner)
+        height = self.entries.heightForWidth(inner)
+        self._scroll.setFixedHeight(min(max(height, 0), entries_room))
         self.adjustSize()
 
-    def place_beside(self, word: QRect) -> None:
-        """Show below the word's line, or above it when there is no room below; always
-        inside the parent."""
-        parent = self.parentWidget()
-        assert parent is not None
-        self.adjustSize()
-        x = min(max(word.left(), MARGIN), parent.width() - self.width() - MARGIN)
+    def place_beside(self, word: QRect, area: QRect) -> None:
+        """Show below the word's line, or above it when there is no room below; always inside
+        `area` (the page's viewport, in the parent's coordinates: never over its scroll bar,
+        never out of the window). In a small window the card narrows and its entries scroll
+        in a shorter box, so that all of it stays in sight."""
+        self.setFixedWidth(max(min(CARD_WIDTH, area.width() - 2 * MARGIN), MIN_CARD_WIDTH))
+        self._fit()
+        excess = self.height() - (area.height() - 2 * MARGIN)
+        if excess > 0 and not self._scroll.isHidden():
+            self._fit(max(self._scroll.height() - excess, MIN_ENTRIES_HEIGHT))
+        left, right = area.left() + MARGIN, area.right() + 1 - MARGIN - self.width()
+        top, bottom = area.top() + MARGIN, area.bottom() + 1 - MARGIN - self.height()
+        x = max(min(word.left(), right), left)
         y = word.bottom() + MARGIN
-        if y + self.height() > parent.height() - MARGIN:
-            y = max(word.top() - self.height() - MARGIN, MARGIN)
+        if y > bottom:  # no room below the word: above it, or as low as the area allows
+            y = max(word.top() - self.height() - MARGIN, top)
+            y = min(y, max(bottom, top))
         self.move(QPoint(x, y))
         self.show()
         self.raise_()

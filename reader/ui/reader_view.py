@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.document.model import Document
 from reader.document.script import Script, guess_script
+from reader.ui.layout_ahead import LayoutAhead
 from reader.ui.marks import Mark, MarkLayer
 from reader.ui.page_builder import PageDisplay, build_page
 from reader.ui.page_extent import PageExtent
@@ -61,14 +62,14 @@ class ReaderView(QTextBrowser):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._document: Document | None = None
         self._utf16 = Utf16Map("")
-        self._theme = THEMES["light"]
-        self._font_size = 15.0
+        self._theme, self._font_size = THEMES["light"], 15.0
         self._script = Script.UNKNOWN
         self.display = PageDisplay()  # set before `show_document`, or `relayout` after
         self._marks = PageMarks(self, self.offset_at_y, self.qt_position)
         self._probe_block = QTextBlock()
         self._page: QTextDocument | None = None
         self.extent = PageExtent(self, cache_dir)  # with one, a book's range is final at once
+        self.layout_ahead = LayoutAhead(self)  # the rest of each new page, in short slices
         self._report_timer = QTimer(self, singleShot=True, interval=POSITION_REPORT_DELAY_MS)
         self._report_timer.timeout.connect(self._report_position)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._report_timer.start())
@@ -150,8 +151,8 @@ class ReaderView(QTextBrowser):
         self._report_timer.start()
 
     def _extend_scroll_range(self, target: int) -> None:
-        """Qt lays a long document out lazily and widens the range later: a jump past the range
-        known so far (laid out by the bounding rect above) would be clamped. Widen it now."""
+        """A long page is laid out lazily (`LayoutAhead`): a jump past the range known so far
+        would be clamped, so widen it (the document's size would lay out the whole book)."""
         bar = self.verticalScrollBar()
         if target > bar.maximum():
             bar.setMaximum(target)

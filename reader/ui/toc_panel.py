@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
@@ -35,20 +37,33 @@ class TocPanel(QListWidget):
         self.itemClicked.connect(self._activate)
         self.itemActivated.connect(self._activate)
         self._entries: tuple[TocEntry, ...] = ()
+        self._shown: Callable[[str], str] = str
 
     def set_entries(self, entries: tuple[TocEntry, ...]) -> None:
         """Show a new document's contents."""
         self.clear()
         self._entries = entries
         for entry in entries:
-            item = QListWidgetItem(INDENT_PER_LEVEL * (entry.level - 1) + entry.title)
+            item = QListWidgetItem()
             item.setData(_ENTRY_ROLE, entry)
-            item.setToolTip(plain_tooltip(entry.title))
+            self._show_title(item, entry)
             if entry.is_opening:
                 font = item.font()
                 font.setItalic(True)
                 item.setFont(font)
             self.addItem(item)
+
+    def show_titles_as(self, shown: Callable[[str], str]) -> None:
+        """Show each title as `shown` gives it (the page's characters: Simplified, Traditional,
+        full-width punctuation), now and for the documents to come."""
+        self._shown = shown
+        for row, entry in enumerate(self._entries):
+            self._show_title(self.item(row), entry)
+
+    def _show_title(self, item: QListWidgetItem, entry: TocEntry) -> None:
+        title = self._shown(entry.title)
+        item.setText(INDENT_PER_LEVEL * (entry.level - 1) + title)
+        item.setToolTip(plain_tooltip(title))
 
     @property
     def entries(self) -> tuple[TocEntry, ...]:

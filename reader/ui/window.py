@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
             [self.annotations.set_theme, self.gestures.set_theme, self.annotations_panel.set_theme],
         )
         self.appearance.changed.connect(self.persistence.save_soon)
-        self.chinese.follow(self.appearance, self.persistence.save_soon)
+        self.chinese.follow(self.appearance, self.persistence.save_soon, self.toc)
         self._search_prepare_timer = QTimer(self, singleShot=True, interval=SEARCH_PREPARE_DELAY_MS)
         self._search_prepare_timer.timeout.connect(self._prepare_search)
         self.opening = Opening(self._settings, self)

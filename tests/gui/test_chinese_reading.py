@@ -4,6 +4,7 @@ full-width punctuation, and the dictionary card; the text itself never changes."
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,7 +15,7 @@ from reader.annotations.model import Annotation
 from reader.app.paths import AppPaths
 from reader.app.services import Services
 from reader.chinese.readings import readings
-from reader.ui.pinyin_layer import PinyinLayer, Placement
+from reader.ui.pinyin_layer import MAX_PLACED_READINGS, PinyinLayer, Placement
 from reader.ui.window import MainWindow
 
 from .conftest import HANG_TIMEOUT_MS, MakeWindow, wait_for_load
@@ -185,6 +186,22 @@ def test_readings_follow_characters_changed_in_place(qtbot: QtBot, reader: MainW
     placements = placements_when_read(qtbot, layer)
     for placement in placements[:: max(1, len(placements) // 40)]:
         assert_drawn_above(reader, placement.position, placement.box)
+
+
+def test_scrolling_the_novel_keeps_only_some_pages_of_readings_placed(
+    qtbot: QtBot, window: MainWindow, novel_path: Path
+) -> None:
+    wait_for_load(qtbot, window, lambda: window.open_path(novel_path))
+    settle(qtbot, window)
+    window.chinese.display.toggle_pinyin()
+    layer, view = window.chinese.display.pinyin, window.view
+    bar, most = view.verticalScrollBar(), 0
+    for _ in range(40):
+        bar.setValue(bar.value() + view.viewport().height())
+        in_sight = len(placements_when_read(qtbot, layer))
+        most = max(most, layer.readings_kept - in_sight)
+    assert most > 0, "nothing was kept for scrolling back"
+    assert most <= MAX_PLACED_READINGS, "the readings of every page read were kept"
 
 
 # -- characters and punctuation ------------------------------------------------------------------
