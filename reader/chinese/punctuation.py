@@ -16,7 +16,9 @@ import re
 from reader.chinese.han import HAN_CLASS
 
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_CJK_MARKS = "，。、；：？！…—「」『』（）《》〈〉“”‘’"
+_CJK_MARKS = "，。、；：？！…—「」『』（）《》〈〉【】〔〕“”‘’〓"
+"""Full-width marks that are Chinese context too; `〓` stands for a character garbled in the
+source (`reader.document.mojibake`), so `如〓,像` reads `如〓，像`."""
 _CHINESE = re.compile(f"[{HAN_CLASS}{_CJK_MARKS}]")
 _HAN = re.compile(f"[{HAN_CLASS}]")
 # A `?` followed by a Latin letter is left alone: in text saved from the web it is usually a

@@ -13,7 +13,7 @@ from reader.chinese.han import HAN_CLASS
 from reader.chinese.punctuation import FULL_WIDTH, _full_width_marks, full_width_punctuation
 from reader.document.loader import load_document
 
-CJK_MARKS = "，。、；：？！…—「」『』（）《》〈〉“”‘’"
+CJK_MARKS = "，。、；：？！…—「」『』（）《》〈〉【】〔〕“”‘’〓"
 REFERENCE_MARK = re.compile(f"(?<=[{HAN_CLASS}{CJK_MARKS}])(?:[,:;!]|\\?(?![A-Za-z]))")
 
 
@@ -33,6 +33,8 @@ def reference_marks(text: str) -> str:
         ("美國還能卡中國的脖子嗎?", "美國還能卡中國的脖子嗎？"),
         ("注意;然後!", "注意；然後！"),
         ("真的嗎?!", "真的嗎？！"),
+        ("也正因為如〓,像大模型", "也正因為如〓，像大模型"),
+        ("【注】:見上", "【注】：見上"),
         ("(孫迎新/文)", "（孫迎新/文）"),
         ("通用人工智能(AGI)的", "通用人工智能（AGI）的"),
         ("參數(3.34萬億)", "參數（3.34萬億）"),
