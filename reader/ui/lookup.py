@@ -139,8 +139,10 @@ class Lookup(QObject):
 
         def work() -> None:
             from reader.chinese.dictionary import Dictionary
+            from reader.chinese.readings import readings
 
             dictionary = Dictionary.bundled()
+            readings("中")  # pypinyin's tables load here too, not at the card's first reading
             report(lambda: signals.loaded.emit(dictionary))
 
         run_in_background(work)
