@@ -258,3 +258,25 @@ HYPOTHESIS = json.dumps(
     },
     ensure_ascii=False,
 )
+
+
+def kindle_clipping(header: str, text: str, book: str = "红楼梦 (曹雪芹)") -> str:
+    """One My Clippings entry, as a Kindle writes it."""
+    return f"{book}\r\n- {header}\r\n\r\n{text}\r\n==========\r\n"
+
+
+EXTENDED = "列位看官：你道此书从何而来？说起根由，虽近荒唐"
+"""`FIRST`, extended on the Kindle to the next clause."""
+KINDLE_REVISED = (
+    kindle_clipping("Your Highlight on page 12 | Location 180-182 | Added on Monday, 3 June 2024 "
+                    "10:00:00", FIRST)
+    + kindle_clipping("Your Note on page 12 | Location 182 | Added on Monday, 3 June 2024 10:00:30",
+                      "看官")
+    + kindle_clipping("Your Highlight on page 12 | Location 180-183 | Added on Monday, 3 June 2024 "
+                      "10:01:00", EXTENDED)
+    + kindle_clipping("Your Highlight on page 12 | Location 184-185 | Added on Tuesday, 4 June "
+                      "2024 09:30:00", THIRD)
+    + kindle_clipping("Your Highlight on page 13 | Location 184-184 | Added on Tuesday, 4 June "
+                      "2024 09:31:00", "细按则深")
+)  # fmt: skip
+"""A highlight extended (with a note on its first version), and one shortened."""

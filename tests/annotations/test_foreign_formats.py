@@ -45,6 +45,24 @@ def test_kindle_groups_clippings_by_book_with_bom_crlf_and_a_note_joined() -> No
     assert faust.highlights[0].hints.kindle_location == (1234, 1256)  # "Loc. 1234-56"
 
 
+def test_a_highlight_extended_or_shortened_on_the_kindle_replaces_its_old_clipping() -> None:
+    (book,) = parse_kindle(f.KINDLE_REVISED).books
+    extended, shortened = book.highlights
+    assert (extended.quote, extended.note) == (f.EXTENDED, "看官")  # the first version's note
+    assert extended.hints.kindle_location == (180, 183)
+    assert (extended.created, extended.modified) == ("2024-06-03T10:00:00", "2024-06-03T10:01:00")
+    assert shortened.quote == "细按则深"
+
+
+def test_nested_quotes_far_apart_are_two_highlights() -> None:
+    far = f.kindle_clipping(
+        "Your Highlight on page 90 | Location 9000-9001 | Added on Monday, 3 June 2024 11:00:00",
+        "你道此书从何而来",
+    )
+    (book,) = parse_kindle(f.KINDLE_REVISED + far).books
+    assert [h.quote for h in book.highlights] == [f.EXTENDED, "细按则深", "你道此书从何而来"]
+
+
 @pytest.mark.parametrize(
     ("header", "location", "page", "created"),
     [

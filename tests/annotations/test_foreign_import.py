@@ -70,6 +70,18 @@ def test_kindle_highlights_land_on_the_text_and_the_rest_is_kept(
     assert found["<You have reached the clipping limit for this item>"].orphan
 
 
+def test_a_revised_kindle_highlight_lands_once_with_its_note(
+    store: AnnotationStore, record: DocumentRecord, novel: Document
+) -> None:
+    assert bring(store, record, novel, f.KINDLE_REVISED, "kindle") == (
+        "2 placed, 0 not placed, 0 duplicates skipped"
+    )
+    found = quotes(store, record)
+    assert set(found) == {f.EXTENDED, "细按则深"}
+    assert found[f.EXTENDED].note == "看官"
+    assert novel.text[found[f.EXTENDED].start : found[f.EXTENDED].end] == f.EXTENDED
+
+
 def test_importing_twice_adds_nothing(
     store: AnnotationStore, record: DocumentRecord, novel: Document
 ) -> None:

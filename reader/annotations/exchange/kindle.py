@@ -14,9 +14,10 @@ The header is written in the Kindle's language (``- 您在第 12 页（位置 #1
 Hinzugefügt am …``), so its kind, page and location are recognised by keywords in several
 languages. Kindles write a BOM (sometimes before every title), CRLF line ends, and a note as a
 clipping of its own right after its highlight, at the highlight's last location: it is joined
-to that highlight. A highlight beyond the publisher's export limit has a placeholder instead of
-its text; it is kept (and will be listed as not placed), never dropped. Bookmarks carry no text
-and are skipped.
+to that highlight. A highlight extended or shortened on the Kindle leaves its old clipping in
+the file too: the revision replaces it. A highlight beyond the publisher's export limit has a
+placeholder instead of its text; it is kept (and will be listed as not placed), never dropped.
+Bookmarks carry no text and are skipped.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def _books(clippings: list[_Clipping]) -> tuple[ForeignBook, ...]:
     for clipping in clippings:
         highlights = books.setdefault(clipping.book, [])
         if clipping.kind == "highlight":
-            highlights.append(_highlight(clipping))
+            _add_highlight(highlights, _highlight(clipping))
             continue
         owner = _owner_of_note(highlights, clipping.hints)
         if owner is None:
@@ -178,6 +179,38 @@ def _books(clippings: list[_Clipping]) -> tuple[ForeignBook, ...]:
         ForeignBook(title, author, highlights=tuple(items))
         for (title, author), items in books.items()
     )
+
+
+def _add_highlight(highlights: list[ForeignHighlight], highlight: ForeignHighlight) -> None:
+    """Add `highlight`, or let it take the place of the one it revises: a Kindle keeps the old
+    clipping when a highlight is extended or shortened, and the new one's text contains the
+    old one's (or the reverse) at overlapping locations. The revision keeps the first one's
+    note and creation time. An exact repeat is added as it is (the importer skips it as a
+    duplicate and says so)."""
+    revised = _revised_by(highlights, highlight)
+    if revised is None:
+        highlights.append(highlight)
+        return
+    old = highlights[revised]
+    note = "\n\n".join(n for n in (old.note, highlight.note) if n)
+    highlights[revised] = replace(highlight, note=note, created=old.created or highlight.created)
+
+
+def _revised_by(highlights: list[ForeignHighlight], new: ForeignHighlight) -> int | None:
+    """The latest highlight that `new` extends or shortens, if any."""
+    span = new.hints.kindle_location
+    if span is None or not new.quote or is_clipping_limit(new.quote):
+        return None
+    for index in range(len(highlights) - 1, -1, -1):
+        old = highlights[index]
+        old_span = old.hints.kindle_location
+        if old_span is None or not old.quote or old.quote == new.quote:
+            continue
+        overlapping = old_span[0] <= span[1] and span[0] <= old_span[1]
+        nested = old.quote in new.quote or new.quote in old.quote
+        if overlapping and nested and not is_clipping_limit(old.quote):
+            return index
+    return None
 
 
 def _highlight(clipping: _Clipping) -> ForeignHighlight:
