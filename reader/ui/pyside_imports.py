@@ -32,5 +32,5 @@ def skip_source_scans() -> bool:
     feature = sys.modules.get(FEATURE_MODULE)
     if feature is None or not hasattr(feature, "_mod_uses_pyside"):
         return False
-    feature._mod_uses_pyside = _uses_pyside
+    feature._mod_uses_pyside = _uses_pyside  # type: ignore[attr-defined]  # PySide-private
     return True
