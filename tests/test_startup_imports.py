@@ -38,10 +38,17 @@ NOT_BEFORE_THE_FIRST_PAGE = (
     "reader.search.library_searcher",
     "reader.search.searcher",
     "reader.sync",
+    "reader.ui.sync_dialog",
+    "reader.ui.notebook_view",
+    "reader.annotations.notebook",
+    "socket",
+    "uuid",
 )
 """What the window's first page never needs: the search index, the annotation store (opened
 right after the page is painted), the command line, the exchange formats, the encoding detector
-(UTF-8, GB and Big5 files decode without it), OpenCC (folding starts with the first search)."""
+(UTF-8, GB and Big5 files decode without it), OpenCC (folding starts with the first search),
+the Notebook's window and reading, the Sync dialog (and the `socket` it names the machine
+with), `uuid` (a new annotation's id; it loads `platform`)."""
 
 NOT_FOR_THE_VERSION = ("PySide6", "whoosh", "sqlite3", "reader.cli", "reader.document")
 NOT_FOR_THE_CONTENTS = (

@@ -10,7 +10,6 @@ Annotations are immutable values: every change makes a new one with a higher `re
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -54,6 +53,8 @@ def now() -> str:
 
 def new_id() -> str:
     """A fresh annotation id: a UUID URN, globally unique so imports never collide by chance."""
+    import uuid  # here: `uuid` loads `platform`, and the window's first page needs neither
+
     return f"urn:uuid:{uuid.uuid4()}"
 
 

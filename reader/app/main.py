@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_in_shell(arguments)
     options = build_parser().parse_args(arguments)
     from reader.app.services import Services
+    from reader.ui.pyside_imports import skip_source_scans
+
+    skip_source_scans()  # before the window's modules: PySide would read each one's source
     from reader.ui.launch import run_gui  # Qt is loaded only when a window is wanted
 
     return run_gui(Services.from_environment(), options.path, options.encoding)

@@ -5,11 +5,12 @@ Characters (as written, Simplified, Traditional) are remembered per document, th
 for every document. The transforms come from `reader.chinese`, one code point for one, so the
 page keeps canonical offsets: selection, highlights, search, notes and export are untouched.
 
-Nothing of `reader.chinese` (nor OpenCC, nor pypinyin) is loaded before the window's first
-paint: the first page is laid out as written, and the transforms are applied right after it
-has been painted (with the default settings that changes at most a few punctuation marks).
-The display text is worked out on a worker (`DisplayTextJob`): the page stays as it is until
-it is ready.
+Of `reader.chinese` only the punctuation transform (a regex) is loaded before the window's
+first paint: with the characters as written, full-width punctuation (on by default) is applied
+before the first page is laid out, so that page is already as it stays. A change of character
+form (OpenCC) and the pinyin readings (pypinyin) wait until the page has been painted: it is
+laid out as written first, then the display text is worked out on a worker
+(`DisplayTextJob`, the punctuation with it), and the page stays as it is until it is ready.
 """
 
 from __future__ import annotations

@@ -14,12 +14,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 
 from reader.annotations.model import Annotation
-from reader.annotations.notebook import NotebookDocument
 from reader.app.bundled import bundled_article_path
 from reader.ui.annotation_controller import AnnotationController
 from reader.ui.annotations_panel import AnnotationsPanel
@@ -27,6 +26,9 @@ from reader.ui.message_bar import MessageBar
 from reader.ui.navigation import Navigation
 from reader.ui.opening import Opening
 from reader.ui.panels import Panels
+
+if TYPE_CHECKING:
+    from reader.annotations.notebook import NotebookDocument
 
 
 class ReadingWindow(Protocol):

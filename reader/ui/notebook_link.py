@@ -4,27 +4,30 @@ and what its gestures ask for (going to an annotation, Export All).
 The notebook is read again whenever it is shown and, while it is shown, whenever the store's
 revision moves: at once after a change in this window, within a second after one made by
 another window or `reader` on the command line. Reading it is one query, writes nothing, and
-runs on a worker thread, so a large notebook never stalls the window.
+runs on a worker thread, so a large notebook never stalls the window. The notebook's window and
+its reading load when it is first shown: nothing of them is imported before the first page.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from reader.annotations.errors import StoreError
-from reader.annotations.notebook import Notebook, NotebookDocument, read_notebook
 from reader.app.atomic import write_atomically
 from reader.app.services import Services
 from reader.search.folding import fold
 from reader.ui.appearance import Appearance
 from reader.ui.notebook_jump import AnnotationJump, ReadingWindow
-from reader.ui.notebook_view import NotebookView
 from reader.ui.theme import THEMES
 from reader.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from reader.annotations.notebook import Notebook, NotebookDocument
+    from reader.ui.notebook_view import NotebookView
 
 EXTERNAL_CHANGE_POLL_MS = 1000
 EXPORT_FORMATS = {
@@ -82,6 +85,8 @@ class NotebookLink(QObject):
     def refresh(self) -> None:
         """Read every annotation again, on a worker thread, and show them when read (the
         filters stay as they are): ten thousand take a few hundred milliseconds to read."""
+        from reader.annotations.notebook import Notebook, read_notebook
+
         view = self._view()
         store, messages = self._window.services.annotation_store_if_possible()
         if store is None:
@@ -105,6 +110,8 @@ class NotebookLink(QObject):
             return  # a later reading is on its way, or the notebook is gone
         self._reading = False
         if read is None:
+            from reader.annotations.notebook import Notebook
+
             self.view.set_notebook(Notebook([]), error)
             return
         self._revision, notebook = read
@@ -112,6 +119,8 @@ class NotebookLink(QObject):
 
     def _view(self) -> NotebookView:
         if self.view is None:
+            from reader.ui.notebook_view import NotebookView
+
             # A window of its own (no parent), so the reading window can come in front of it.
             self.view = NotebookView(fold)
             self.view.go_to.connect(self.jump.go)
@@ -157,6 +166,7 @@ class NotebookLink(QObject):
         """Write every annotation to `path` as `kind`; whether it was written (the notebook
         says how it went either way)."""
         from reader.annotations.exchange.all_documents import render_all  # loads on first use
+        from reader.annotations.notebook import read_notebook
 
         view = self._view()
         store, messages = self._window.services.annotation_store_if_possible()

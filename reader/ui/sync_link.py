@@ -10,7 +10,8 @@ window never waits for the folder, however slow or gone it is.
 What a round brings is applied here: annotations are read again and the user hears how many
 changed; reading positions go into the settings, but the page being read never jumps: the next
 open uses them. Problems (a folder missing, read-only, full) are told once, not every round.
-Nothing of `reader.sync` is imported before the first round, which waits for the first page.
+Nothing of `reader.sync` is imported before the first round, which waits for the first page,
+nor the dialog before it is first asked for.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from reader.ui.message_bar import MessageBar
 from reader.ui.opening import Opening
 from reader.ui.persistence import WindowPersistence
 from reader.ui.reader_view import ReaderView
-from reader.ui.sync_dialog import SyncDialog, SyncState
 from reader.ui.sync_queue import JournalQueue, Work
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from reader.sync.engine import SyncReport
     from reader.sync.folder import SyncFolder
     from reader.sync.journal import Journal
+    from reader.ui.sync_dialog import SyncState
 
 SETTLE_MS = 2000
 """After a local annotation change: a burst of edits (typing a note) goes out as one round."""
@@ -221,6 +222,7 @@ class SyncLink(QObject):
 
     def describe(self) -> None:
         """Read the folder's state in the background; `described` follows."""
+        from reader.ui.sync_dialog import SyncState
 
         def work(journal: Journal) -> SyncState:
             from reader.sync.folder import SyncFolder
@@ -256,6 +258,8 @@ class SyncLink(QObject):
 
     def show_dialog(self) -> None:
         """Settings › Sync…"""
+        from reader.ui.sync_dialog import SyncDialog
+
         dialog = self._window.window().findChild(SyncDialog)
         if dialog is None:
             dialog = SyncDialog(self, self._window.services.paths.data_dir, self._window.window())

@@ -11,7 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from reader.app.paths import AppPaths
 from reader.app.services import Services
-from reader.ui.window import MainWindow
+from reader.ui.pyside_imports import skip_source_scans
+
+skip_source_scans()  # the widget tests run Qt as `reader` does
+from reader.ui.window import MainWindow  # noqa: E402
 
 MakeWindow = Callable[[], MainWindow]
 HANG_TIMEOUT_MS = 120_000

@@ -1,6 +1,7 @@
-"""Start-up stays lean: nothing of `reader.chinese`, pypinyin or the dictionary is loaded before
-the page's first paint, and the display settings (full-width punctuation, on by default) are
-applied right after it. Run in a fresh process, since this one has loaded them all already."""
+"""Start-up stays lean: of `reader.chinese` only the punctuation regex is loaded before the page's
+first paint (full-width punctuation, on by default, is applied before it: the first page is
+already as it stays); OpenCC, pypinyin and the dictionary are not. Run in a fresh process,
+since this one has loaded them all already."""
 
 from __future__ import annotations
 
