@@ -125,7 +125,12 @@ def test_the_dialog_chooses_a_folder_and_lists_the_other_machines(
     assert dialog.sync_now.isEnabled() and dialog.stop.isEnabled()
     with Services(app_paths).sync_journal() as journal:
         assert journal.folder == folder  # the command line syncs through it too
-    with qtbot.waitSignal(window.sync.round_finished, timeout=HANG_TIMEOUT_MS):
+    window.sync.sync_now()  # a round under way when the user stops: it finishes first
+    with qtbot.waitSignal(
+        window.sync.round_finished,
+        timeout=HANG_TIMEOUT_MS,
+        check_params_cb=lambda report: report is None,  # the round after the stop
+    ):
         dialog.stop.click()
     assert dialog.folder_label.text() == "Not syncing." and not window.sync.syncing
     with Services(app_paths).sync_journal() as journal:
