@@ -67,7 +67,7 @@ def apply_merged(
     states: list[SyncedState] = []
     digests: dict[str, str] = {}
     for (_, key), thing in sorted(merged.items()):
-        version = thing.current or thing.last_version or thing.deleted_by
+        version = thing.current or thing.last_version
         if version is None:
             continue
         try:

@@ -3,10 +3,11 @@
 A line says who made the change (`machine`, and its `sequence` there: 1, 2, 3, ... with no
 gaps), when (`stamp`, see `clock`), to what (`kind` and `key`), which earlier changes to it its
 machine had seen (`seen`: the latest sequence number of each machine's changes to it, a version
-vector, so "made after seeing" is known exactly, whatever the clocks say), and the whole new
-state (`body`; for an annotation, the W3C Web Annotation the export writes) or that it was
-deleted. Whole states rather than differences make every change
-meaningful alone, so a change that arrives late, twice or out of order merges the same way.
+vector, so "made after seeing" is known exactly, whatever the clocks say), whether it is a
+delete (`deleted`), and the whole new state (`body`; for an annotation, the W3C Web Annotation
+the export writes; a delete's is the state it put in the trash, which the trash shows). Whole
+states rather than differences make every change meaningful alone, so a change that arrives
+late, twice or out of order merges the same way.
 
 Everything read is untrusted: a line that is not exactly this shape is refused whole.
 """

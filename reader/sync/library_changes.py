@@ -55,7 +55,7 @@ def apply_merged(
     problems: list[str] = []
     entries: list[ShelfEntry] = []
     for thing in merge(journal.changes_of(subjects, read)).values():
-        version = thing.current or thing.last_version or thing.deleted_by
+        version = thing.current or thing.last_version
         entry = None if version is None else _entry(version.key, version.body, thing.current)
         if entry is None:
             problems.append("Skipped a library entry from another machine: it is malformed.")

@@ -11,6 +11,9 @@ idempotent, commutative and associative. The rules, for each thing:
   delete on one machine and an edit on another made while apart leave the edit standing, and
   the delete is reported as overruled, so the user can be told.
 - A restore is a new version made after seeing the delete, so it stands until a later delete.
+- A delete carries the whole state it put in the trash (a note edited in the trash is a new
+  delete with the new note), so a deleted thing shows its newest state, live or deleted, and
+  every other state, deleted ones included, is in its history.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ class MergedThing:
     deleted_by: Change | None
     """The delete that removed it (None while it stands)."""
     last_version: Change | None
-    """The newest version, standing or deleted (what the trash shows)."""
+    """The newest change, a version or a delete (a deleted thing shows its body in the
+    trash)."""
     history: tuple[Change, ...]
-    """Every other version with a different body, newest first: what a restore can bring back."""
+    """Every other change with a different body, deletes included, newest first: what a
+    restore can bring back."""
     overruled_deletes: tuple[Change, ...]
     """Deletes made without seeing the version that stands: the user hears about them."""
 
@@ -54,17 +59,18 @@ def merge(changes: Iterable[Change]) -> dict[tuple[str, str], MergedThing]:
 
 def merge_one(subject: tuple[str, str], changes: list[Change]) -> MergedThing:
     """The state of one thing from all of its changes (any order, no duplicates)."""
-    versions = _newest_first(c for c in changes if not c.deleted)
-    deletes = _newest_first(c for c in changes if c.deleted)
+    everything = _newest_first(changes)
+    versions = [c for c in everything if not c.deleted]
+    deletes = [c for c in everything if c.deleted]
     standing = [v for v in versions if not any(_saw(d, v) for d in deletes)]
     current = standing[0] if standing else None
-    last_version = versions[0] if versions else None
+    last_version = everything[0] if everything else None
     return MergedThing(
         subject=subject,
         current=current,
         deleted_by=None if current is not None or not deletes else deletes[0],
         last_version=last_version,
-        history=_history(versions, last_version if current is None else current),
+        history=_history(everything, last_version if current is None else current),
         overruled_deletes=() if current is None else _overruled(deletes, current),
     )
 
@@ -74,11 +80,11 @@ def _newest_first(changes: Iterable[Change]) -> list[Change]:
     return sorted(changes, key=lambda change: (change.stamp, change.sequence), reverse=True)
 
 
-def _history(versions: list[Change], shown: Change | None) -> tuple[Change, ...]:
-    """The versions other than `shown`, newest first, one per distinct body."""
+def _history(changes: list[Change], shown: Change | None) -> tuple[Change, ...]:
+    """The changes other than `shown`, newest first, one per distinct body."""
     bodies = [] if shown is None else [shown.body]
     kept = []
-    for version in versions:
+    for version in changes:
         if version is not shown and version.body not in bodies:
             bodies.append(version.body)
             kept.append(version)

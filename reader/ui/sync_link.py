@@ -91,7 +91,9 @@ class SyncLink(QObject):
         self._round_queued = self._applying = self._first_round_asked = False
         self._folder_cache: SyncFolder | None = None  # touched by one worker at a time only
         self._told: set[str] = set()
-        self._held: str | None = None
+        self._still: tuple[str, int] | None = None
+        """The open document and where its page has stood since it opened (or since another
+        machine's position was taken for it): reports of that place are not the reader moving."""
         self.syncing = False
         """Whether a folder is chosen (known after the first round)."""
         self.last_report: SyncReport | None = None
@@ -106,8 +108,8 @@ class SyncLink(QObject):
         window.annotations.opened.connect(self._first_round)
         window.annotations.saved.connect(self._local_change)
         window.annotations.changed.connect(self._local_change)
-        window.opening.loaded.connect(self._release_position)
-        window.view.position_changed.connect(self._release_position)
+        window.opening.loaded.connect(self._page_opened)  # after the window showed it
+        window.view.position_changed.connect(self._page_reported)
         window.annotations_panel.editor.versions_lookup = self.note_versions
 
     # -- rounds ----------------------------------------------------------------------------------
@@ -119,10 +121,12 @@ class SyncLink(QObject):
             self._round_queued = True
             self._jobs.enqueue(self._round)
 
-    def keeps_position(self, document: Document) -> bool:
-        """Whether the remembered position of the open `document` came from another machine
-        while the page stood still: then leaving it must not overwrite it."""
-        return self._held == document.fingerprint
+    def keeps_position(self, document: Document, offset: int) -> bool:
+        """Whether the page of the open `document` still stands at `offset`, where it opened or
+        where it was when another machine's position came in: the reader has not moved, so
+        remembering `offset` (as a report after opening or a relayout, or leaving, would) must
+        neither overwrite that position nor go out as a newer one than the other machine's."""
+        return self._still == (document.fingerprint, offset)
 
     def _first_round(self) -> None:
         if not self._first_round_asked:  # after the first page: opened follows its paint
@@ -133,8 +137,12 @@ class SyncLink(QObject):
         if self.syncing and not self._applying:
             self._settle.start()
 
-    def _release_position(self, *_: object) -> None:
-        self._held = None
+    def _page_opened(self, document: Document) -> None:
+        self._still = (document.fingerprint, self._window.view.top_offset())
+
+    def _page_reported(self, offset: int) -> None:
+        if self._still is not None and self._still[1] != offset:
+            self._still = None  # the reader moved: from now on the page says where they are
 
     def _round(self) -> tuple[Work, Callable[[Any], None]] | None:
         self._round_queued = False
@@ -200,7 +208,7 @@ class SyncLink(QObject):
                 continue
             settings.take_synced_position(key, offset)
             if document is not None and document.fingerprint == key:
-                self._held = key
+                self._still = (key, self._window.view.top_offset())
         if incoming:
             self._window.persistence.save_soon()
 

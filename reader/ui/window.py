@@ -250,9 +250,9 @@ class MainWindow(QMainWindow):
             self.status_line.show_position(self._document, offset)
 
     def _remember_position(self, offset: int | None = None) -> None:
-        document = self._document  # a position another machine reached stays till the page moves
-        if document is not None and (offset is not None or not self.sync.keeps_position(document)):
-            at = self.view.top_offset() if offset is None else offset
+        document = self._document  # an unmoved page keeps what is remembered (see SyncLink)
+        at = self.view.top_offset() if offset is None else offset
+        if document is not None and not self.sync.keeps_position(document, at):
             self._settings.remember_position(document.fingerprint, at, document.source)
 
     # -- commands ---------------------------------------------------------------------------------

@@ -125,7 +125,12 @@ def test_the_dialog_chooses_a_folder_and_lists_the_other_machines(
     assert dialog.sync_now.isEnabled() and dialog.stop.isEnabled()
     with Services(app_paths).sync_journal() as journal:
         assert journal.folder == folder  # the command line syncs through it too
-    with qtbot.waitSignal(window.sync.round_finished, timeout=HANG_TIMEOUT_MS):
+    window.sync.sync_now()  # a round under way when the user stops: it finishes first
+    with qtbot.waitSignal(
+        window.sync.round_finished,
+        timeout=HANG_TIMEOUT_MS,
+        check_params_cb=lambda report: report is None,  # the round after the stop
+    ):
         dialog.stop.click()
     assert dialog.folder_label.text() == "Not syncing." and not window.sync.syncing
     with Services(app_paths).sync_journal() as journal:
@@ -191,8 +196,38 @@ def test_a_position_from_the_other_machine_waits_for_the_next_open(
         lambda: window.services.settings.position_of(fingerprint) == 2000, timeout=HANG_TIMEOUT_MS
     )
     assert window.view.top_offset() == 0  # the page being read did not jump
+    with qtbot.waitSignal(window.view.position_changed, timeout=HANG_TIMEOUT_MS):
+        window.view.relayout()  # laid out again (a theme, a font): the page reports, unmoved
+    assert window.services.settings.position_of(fingerprint) == 2000
     window.close()  # leaving without moving keeps the other machine's position
     assert load_settings(app_paths.settings_file).position_of(fingerprint) == 2000
     reopened = make_window()
     wait_for_load(qtbot, reopened, reopened.open_bundled_article)
     assert 0 < reopened.view.top_offset() <= 2000
+
+
+def test_a_page_opened_and_left_unmoved_does_not_overrule_the_other_machine(
+    qtbot: QtBot, make_window: MakeWindow, app_paths: AppPaths, laptop: AppPaths, folder: Path
+) -> None:
+    """The page reports where it opened (0, in a book never read here) before any round: that
+    is not the reader moving, so it must not go out as a newer position than the laptop's."""
+    fingerprint = Services(laptop).load_document(None).fingerprint
+    settings = load_settings(laptop.settings_file)
+    settings.remember_position(fingerprint, 2000, None)
+    save_settings(settings, laptop.settings_file)
+    laptop_run(laptop, "sync", "--folder", str(folder))
+    window = make_window()
+    with qtbot.waitSignal(window.view.position_changed, timeout=HANG_TIMEOUT_MS):
+        wait_for_load(qtbot, window, window.open_bundled_article)
+    with qtbot.waitSignal(
+        window.sync.round_finished,
+        timeout=HANG_TIMEOUT_MS,
+        check_params_cb=lambda report: report is not None,
+    ):
+        window.sync.set_folder(folder)
+    assert window.services.settings.position_of(fingerprint) == 2000
+    assert window.view.top_offset() == 0
+    window.close()
+    assert load_settings(app_paths.settings_file).position_of(fingerprint) == 2000
+    laptop_run(laptop, "sync")
+    assert load_settings(laptop.settings_file).position_of(fingerprint) == 2000
