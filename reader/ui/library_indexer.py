@@ -39,7 +39,7 @@ StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
 
 
 class _Signals(QObject):
-    contents = Signal(object)
+    started = Signal(object)
     synced = Signal(int, str)
 
 
@@ -61,11 +61,11 @@ class LibraryIndexer(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one sync at a time, in order
         self._signals = _Signals(self)
-        self._signals.contents.connect(self._spawn)
+        self._signals.started.connect(self._on_started)
         self._signals.synced.connect(self._on_synced)
         self._child: SpawnProcess | None = None
         self._messages: ChildMessages | None = None
-        self._reading = False  # the library's contents are being read for a build
+        self._reading = False  # a worker reads the library and starts the build's child
         self._again = False  # asked for while a build ran: run once more after it
         self._notes_waiting = False  # notes changed while a build ran
         self.fraction = 0.0
@@ -106,9 +106,9 @@ class LibraryIndexer(QObject):
                 # Started here, not on the UI thread: the child is handed the library through a
                 # pipe that holds 64 KiB, and a library with many notes fills it long before the
                 # child, still starting Python, reads it.
-                signals.contents.emit(start_update(cache_dir, documents, notes, load_indexed))
+                signals.started.emit(start_update(cache_dir, documents, notes, load_indexed))
             except Exception as error:  # a store that cannot be read: say so
-                signals.contents.emit(error)
+                signals.started.emit(error)
 
         run_in_background(read_and_start, self._pool)
 
@@ -133,7 +133,7 @@ class LibraryIndexer(QObject):
             self._child.terminate()
         self._child, self._messages = None, None
 
-    def _spawn(self, started: object) -> None:
+    def _on_started(self, started: object) -> None:
         self._reading = False
         if isinstance(started, Exception):
             self.failed.emit(f"The library cannot be read: {started}")
