@@ -101,3 +101,27 @@ def test_the_build_is_started_and_its_end_collected_off_the_ui_thread(
     assert all(child.exitcode == 0 for _ui, child in started)
     assert not any(joined_on_ui_thread)
     assert ask(qtbot, link, view, "寺廟").result.from_index
+
+
+def test_adding_a_folder_reads_its_files_in_a_child_process(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a folder of novels on a worker thread stalled the window (the interpreter lock,
+    garbage collections): the screen's adding reads them in a child, saving them here."""
+    from reader.library import adding
+    from tests.conftest import CORPUS_DIR
+
+    from .test_library_view import add_and_wait
+
+    read_here: list[Path] = []
+    read = adding.read_for_library
+    monkeypatch.setattr(
+        adding, "read_for_library", lambda path: read_here.append(path) or read(path)
+    )
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for name in ("道德经.txt", "论语.txt"):
+        (folder / name).write_bytes((CORPUS_DIR / "library" / name).read_bytes())
+    (folder / "broken.txt").write_bytes(bytes(range(256)) * 40)
+    assert add_and_wait(qtbot, window, folder) == "2 added, 1 skipped: not text"
+    assert read_here == []  # not one file was read in the window's process
