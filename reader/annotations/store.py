@@ -372,9 +372,12 @@ class AnnotationStore:
                 raise write_error(error, self.path) from error
 
     def _select(self, query: str, parameters: tuple[object, ...]) -> list[Annotation]:
+        """The rows are fetched under the lock and decoded after it: the window's thread
+        takes the lock too (to poll for changes), and decoding thousands of rows for the
+        library search would keep it waiting."""
         with self._reading() as conn:
-            found = conn.execute(query, parameters)
-            return [rows.decode(values, verify=False).annotation for values in found]
+            found = conn.execute(query, parameters).fetchall()
+        return [rows.decode(values, verify=False).annotation for values in found]
 
     def _set_deleted(self, annotation_id: str, deleted: bool) -> Annotation:
         with self._writing() as conn:

@@ -1,8 +1,9 @@
 """Adding files to the library: reading each one, saving them in batches, and saying how it went.
 
-Each file is read and fingerprinted here, on the caller's thread (the window runs this on a
-worker), then saved with others in one transaction per `BATCH_FILES`: one synchronous commit
-per file would make ten thousand files take minutes. Another window or process adding at the
+Each file is read and fingerprinted by `read_all`: on the caller's thread (the command line),
+or in a child process (the window, `reading_child`, whose worker thread only saves), then
+saved with others in one transaction per `BATCH_FILES`: one synchronous commit per file would
+make ten thousand files take minutes. Another window or process adding at the
 same time waits for each batch, never fails (the store serialises writers). A file that cannot
 be read is skipped with its reason; a store that refuses to write stops the adding, and what
 was saved before stays saved.
@@ -11,7 +12,7 @@ was saved before stays saved.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,30 +104,55 @@ def skip_reason(error: DocumentError) -> str:
     return "unreadable"
 
 
+def read_or_skip(path: Path) -> Read | Skipped:
+    """The file read for the library, or why it is skipped (module-level: a child process
+    is handed it)."""
+    try:
+        return read_for_library(path)
+    except DocumentError as error:
+        return Skipped(path, skip_reason(error), _naming(path, str(error)))
+    except MemoryError:
+        return Skipped(path, "too large", f"{path} is too large to read.")
+
+
+ReadAll = Callable[[list[Path]], Iterator[Read | Skipped]]
+"""Reads files for the library, in order, one result a file (`read_here`, or in a child)."""
+
+
+def read_here(files: list[Path]) -> Iterator[Read | Skipped]:
+    """Each file read in turn, on the caller's thread."""
+    return map(read_or_skip, files)
+
+
 def add_all(
     store: AnnotationStore,
-    paths: Iterable[Path],
-    total: int,
+    files: list[Path],
     report: AddReport,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    read_all: ReadAll = read_here,
 ) -> AddReport:
-    """Read each of `paths` (`total` of them) and save them in batches, into `report`."""
+    """Read each of `files` (by `read_all`) and save them in batches, into `report`."""
     batch: list[Read] = []
-    for done, path in enumerate(paths, start=1):
-        if cancelled is not None and cancelled():
-            report.stopped = True
-            break
-        try:
-            batch.append(read_for_library(path))
-        except DocumentError as error:
-            report.skipped.append(Skipped(path, skip_reason(error), _naming(path, str(error))))
-        except MemoryError:
-            report.skipped.append(Skipped(path, "too large", f"{path} is too large to read."))
-        if len(batch) >= BATCH_FILES and not _save(store, batch, report):
-            return report
-        if progress is not None:
-            progress(done, total)
+    results = read_all(files)
+    try:
+        for done in range(1, len(files) + 1):
+            if cancelled is not None and cancelled():
+                report.stopped = True
+                break
+            read = next(results)
+            if isinstance(read, Skipped):
+                report.skipped.append(read)
+            else:
+                batch.append(read)
+            if len(batch) >= BATCH_FILES and not _save(store, batch, report):
+                return report
+            if progress is not None:
+                progress(done, len(files))
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:  # a generator reading in a child: stop it
+            close()
     _save(store, batch, report)
     return report
 

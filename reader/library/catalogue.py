@@ -25,7 +25,15 @@ from reader.annotations.errors import StoreError
 if TYPE_CHECKING:  # the store (SQLite) loads when the library is first used
     from reader.annotations.store import AnnotationStore, LibraryRow
 from reader.document.errors import DocumentError
-from reader.library.adding import AddReport, Progress, Skipped, add_all, read_for_library
+from reader.library.adding import (
+    AddReport,
+    Progress,
+    ReadAll,
+    Skipped,
+    add_all,
+    read_for_library,
+    read_here,
+)
 from reader.library.walking import Walk, text_files
 
 MIN_ID_PREFIX = 4
@@ -106,11 +114,12 @@ class Library:
         paths: Iterable[Path],
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        read_all: ReadAll = read_here,
     ) -> AddReport:
         """Add files and folders. A file the user names is read whatever its name; a folder
         gives every text file under it (see `walking.text_files`), and its files of other
         kinds are skipped as not text without being read. `progress` is told (done, total);
-        `cancelled` is asked before each file."""
+        `cancelled` is asked before each file; `read_all` reads them (here, by default)."""
         files: list[Path] = []
         report = AddReport()
         for path in paths:
@@ -126,7 +135,7 @@ class Library:
                 ]
             else:
                 files.append(path)
-        return add_all(self.store, files, len(files), report, progress, cancelled)
+        return add_all(self.store, files, report, progress, cancelled, read_all)
 
     # --- changing ---------------------------------------------------------------------------
 

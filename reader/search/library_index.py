@@ -354,7 +354,8 @@ class LibraryIndex:
                 writer.delete_by_term("annotation", key)
                 manifest["notes"].pop(key, None)
             for note in changed:
-                writer.delete_by_term("annotation", note.annotation_id)
+                if note.annotation_id in manifest["notes"]:  # a delete searches: only if there
+                    writer.delete_by_term("annotation", note.annotation_id)
                 writer.add_document(
                     kind="note",
                     annotation=note.annotation_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -96,6 +96,13 @@ class DocumentHits:
 
     document: IndexedDocument
     hits: list[LibraryHit] = field(default_factory=list)
+    more: int = 0
+    """Hits found beyond `hits` (left out by `LibraryResult.trimmed`)."""
+
+    @property
+    def count(self) -> int:
+        """How many hits were found in the document."""
+        return len(self.hits) + self.more
 
     @property
     def rank(self) -> tuple[int, float]:
@@ -121,4 +128,16 @@ class LibraryResult:
     @property
     def hit_count(self) -> int:
         """Hits in all groups."""
-        return sum(len(group.hits) for group in self.groups)
+        return sum(group.count for group in self.groups)
+
+    def trimmed(self, keep: int) -> LibraryResult:
+        """The same answer carrying at most `keep` hits per document (the best), the others
+        only counted: what a window shows of a query that matches half the library, without
+        handing it a hundred thousand hits."""
+        groups = tuple(
+            DocumentHits(
+                group.document, group.hits[:keep], group.count - min(keep, len(group.hits))
+            )
+            for group in self.groups
+        )
+        return replace(self, groups=groups)

@@ -5,7 +5,9 @@ A build (`library_build.start_update`) brings in only what changed, so it is ask
 after each document's first page is painted (the document has just joined the library) and when
 Search Everything opens. Whoosh's writer holds the interpreter lock for long stretches, so the
 build runs in a child process and reports through a pipe that a timer reads; the window never
-waits for it, and a build stopped by a quit resumes next time (each document is one commit).
+waits for it: the child is started by a worker (handing it the library can block), and its exit
+is collected by a timer. A build stopped by a quit resumes next time (each document is one
+commit).
 
 A committed annotation change is written to the index on a worker thread a moment later (one
 small commit of the notes that changed). While a build runs, the sync waits for it: the build
@@ -27,8 +29,8 @@ if TYPE_CHECKING:  # Whoosh and multiprocessing load after the first page, with 
     from multiprocessing.context import SpawnProcess
 
     from reader.annotations.store import AnnotationStore
+    from reader.app.library_search import LibraryContents
     from reader.search.library_build import ChildMessages
-    from reader.search.library_model import IndexedDocument, IndexedNote
 
 POLL_MS = 100
 NOTE_SYNC_DELAY_MS = 300
@@ -37,7 +39,7 @@ StoreOpener = Callable[[], "tuple[AnnotationStore | None, list[str]]"]
 
 
 class _Signals(QObject):
-    contents = Signal(object)
+    started = Signal(object)
     synced = Signal(int, str)
 
 
@@ -59,11 +61,11 @@ class LibraryIndexer(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one sync at a time, in order
         self._signals = _Signals(self)
-        self._signals.contents.connect(self._spawn)
+        self._signals.started.connect(self._on_started)
         self._signals.synced.connect(self._on_synced)
         self._child: SpawnProcess | None = None
         self._messages: ChildMessages | None = None
-        self._reading = False  # the library's contents are being read for a build
+        self._reading = False  # a worker reads the library and starts the build's child
         self._again = False  # asked for while a build ran: run once more after it
         self._notes_waiting = False  # notes changed while a build ran
         self.fraction = 0.0
@@ -73,6 +75,11 @@ class LibraryIndexer(QObject):
         self._poll.timeout.connect(self._read_messages)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SYNC_DELAY_MS)
         self._note_timer.timeout.connect(self._sync_notes)
+        self._ending: list[SpawnProcess] = []  # children that said their last word
+        self._reap = QTimer(self, interval=POLL_MS)
+        self._reap.timeout.connect(self._reap_children)
+        self._closed = False
+        self._contents: LibraryContents | None = None
 
     @property
     def building(self) -> bool:
@@ -88,16 +95,22 @@ class LibraryIndexer(QObject):
         if store is None:
             return
         self._reading, self.fraction, signals = True, 0.0, self._signals
+        cache_dir = self._cache_dir
 
-        def read() -> None:
-            from reader.app.library_search import library_contents
+        def read_and_start() -> None:
+            from reader.app.library_search import load_indexed
+            from reader.search.library_build import start_update
 
             try:
-                signals.contents.emit(library_contents(store))
+                documents, notes = self._contents_now().read(store)
+                # Started here, not on the UI thread: the child is handed the library through a
+                # pipe that holds 64 KiB, and a library with many notes fills it long before the
+                # child, still starting Python, reads it.
+                signals.started.emit(start_update(cache_dir, documents, notes, load_indexed))
             except Exception as error:  # a store that cannot be read: say so
-                signals.contents.emit(error)
+                signals.started.emit(error)
 
-        run_in_background(read, self._pool)
+        run_in_background(read_and_start, self._pool)
 
     def notes_changed(self) -> None:
         """An annotation change was committed: write it to the index shortly."""
@@ -107,25 +120,28 @@ class LibraryIndexer(QObject):
         """The window is going: stop a running build (what it committed stays, and the next
         build resumes from there; the child cancels its half-written commit) and let a sync
         under way finish."""
+        self._closed = True
         self._poll.stop()
         self._note_timer.stop()
+        self._pool.waitForDone(5_000)  # a child being started is then known, and stopped
+        self._stop_child()
+
+    def _stop_child(self) -> None:
         if self._messages is not None:
             self._messages.close()
         if self._child is not None:
             self._child.terminate()
         self._child, self._messages = None, None
-        self._pool.waitForDone(5_000)
 
-    def _spawn(self, contents: object) -> None:
-        from reader.app.library_search import load_indexed
-        from reader.search.library_build import start_update
-
+    def _on_started(self, started: object) -> None:
         self._reading = False
-        if isinstance(contents, Exception):
-            self.failed.emit(f"The library cannot be read: {contents}")
+        if isinstance(started, Exception):
+            self.failed.emit(f"The library cannot be read: {started}")
             return
-        documents, notes = cast("tuple[list[IndexedDocument], list[IndexedNote]]", contents)
-        self._child, self._messages = start_update(self._cache_dir, documents, notes, load_indexed)
+        self._child, self._messages = cast("tuple[SpawnProcess, ChildMessages]", started)
+        if self._closed:  # the window went while the child was starting
+            self._stop_child()
+            return
         self._poll.start()
 
     def _read_messages(self) -> None:
@@ -150,8 +166,9 @@ class LibraryIndexer(QObject):
         self._poll.stop()
         if self._messages is not None:
             self._messages.close()
-        if self._child is not None:
-            self._child.join(1)
+        if self._child is not None:  # it exits on its own: waited for by the timer, not here
+            self._ending.append(self._child)
+            self._reap.start()
         self._child, self._messages = None, None
         self.ready = not failure
         if failure:
@@ -164,6 +181,12 @@ class LibraryIndexer(QObject):
         elif self._notes_waiting:
             self._sync_notes()
 
+    def _reap_children(self) -> None:
+        """Collect the children that have exited (`is_alive` does, without waiting)."""
+        self._ending = [child for child in self._ending if child.is_alive()]
+        if not self._ending:
+            self._reap.stop()
+
     def _sync_notes(self) -> None:
         if self.building:
             self._notes_waiting = True
@@ -175,18 +198,27 @@ class LibraryIndexer(QObject):
         cache_dir, signals = self._cache_dir, self._signals
 
         def sync() -> None:
-            from reader.app.library_search import library_contents
             from reader.search.library_index import LibraryIndexError
             from reader.search.library_notes import sync_index_notes
 
             try:
-                signals.synced.emit(sync_index_notes(cache_dir, library_contents(store)[1]), "")
+                notes = self._contents_now().read(store)[1]
+                signals.synced.emit(sync_index_notes(cache_dir, notes), "")
             except LibraryIndexError as error:
                 signals.synced.emit(0, str(error))
             except Exception as error:  # the store could not be read
                 signals.synced.emit(0, f"The notes could not be indexed: {error}")
 
         run_in_background(sync, self._pool)
+
+    def _contents_now(self) -> LibraryContents:
+        """The library's reader (on the worker: a build after each document opened reads
+        the notes again only when they changed)."""
+        if self._contents is None:
+            from reader.app.library_search import LibraryContents
+
+            self._contents = LibraryContents()
+        return self._contents
 
     def _on_synced(self, count: int, failure: str) -> None:
         self.ready = not failure

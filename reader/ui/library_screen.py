@@ -273,8 +273,10 @@ class LibraryScreen(QObject):
         self._bar.show_info("Looking for texts…")
 
         def work() -> None:
-            try:
-                report = library.add(paths, signals.progress.emit, stop.is_set)
+            from reader.library.reading_child import read_in_child
+
+            try:  # the files are read in a child: on this thread they would stall the window
+                report = library.add(paths, signals.progress.emit, stop.is_set, read_in_child)
             except Exception as error:  # a bug must not leave the window "adding" forever
                 report = AddReport(error=f"{error!r}")
             signals.finished.emit(report)

@@ -77,6 +77,7 @@ class LibrarySearchLink(QObject):
         view.activateWindow()
         view.focus_query()
         self._rebuilt_once = False
+        self.session.prepare()
         self.indexer.update()
         self._show_status()
 

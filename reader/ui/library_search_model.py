@@ -8,13 +8,20 @@ novel's paragraphs costs a few hundred rows, not thousands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from reader.search.library_model import DocumentHits, HitKind, IndexedDocument, LibraryHit
+from reader.search.library_model import (
+    DocumentHits,
+    HitKind,
+    IndexedDocument,
+    IndexedNote,
+    LibraryHit,
+    LibraryResult,
+)
 from reader.search.query import ParsedQuery, parse_query
-from reader.ui.library_search_session import LibraryAnswer
 
 HITS_SHOWN = 50
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -41,7 +48,7 @@ class DocumentRow:
     @property
     def count_text(self) -> str:
         """ "12 hits", "1 hit", or "200+ hits" when the count is a lower bound."""
-        count = len(self.group.hits)
+        count = self.group.count
         plus = "" if self.complete else "+"
         return f"{count:,}{plus} hit{'' if count == 1 and self.complete else 's'}"
 
@@ -73,6 +80,28 @@ class MoreRow:
 Row = DocumentRow | HitRow | MoreRow
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryAnswer:
+    """A query's result, the quotes of the notes it found (a hit carries only the note), and
+    the list's rows for it, made with it on the worker (`answer_of`)."""
+
+    result: LibraryResult
+    quotes: dict[str, str] = field(default_factory=dict)
+    """Annotation id -> the quoted passage."""
+    documents: int = 0
+    """Documents in the library when it was asked (0: the library is empty)."""
+    rows: tuple[Row, ...] = ()
+
+
+def answer_of(result: LibraryResult, notes: Sequence[IndexedNote], documents: int) -> LibraryAnswer:
+    """The answer to show for `result`, its rows made (their notes' matches marked): on the
+    worker that searched, so that showing it is only swapping rows in the window's thread."""
+    found = {hit.annotation_id for group in result.groups for hit in group.hits}
+    quotes = {n.annotation_id: n.quote for n in notes if n.annotation_id in found}
+    answer = LibraryAnswer(result, quotes, documents)
+    return LibraryAnswer(result, quotes, documents, tuple(rows_of(answer)))
+
+
 class LibrarySearchModel(QAbstractListModel):
     """The rows of one answer (none before the first)."""
 
@@ -81,9 +110,9 @@ class LibrarySearchModel(QAbstractListModel):
         self._rows: list[Row] = []
 
     def set_answer(self, answer: LibraryAnswer | None) -> None:
-        """Show `answer` (None: nothing)."""
+        """Show `answer`'s rows (None: nothing)."""
         self.beginResetModel()
-        self._rows = [] if answer is None else rows_of(answer)
+        self._rows = [] if answer is None else list(answer.rows)
         self.endResetModel()
 
     def rows(self) -> list[Row]:
@@ -116,8 +145,8 @@ def rows_of(answer: LibraryAnswer) -> list[Row]:
         rows.append(DocumentRow(group, answer.result.complete))
         for hit in group.hits[:HITS_SHOWN]:
             rows.append(_hit_row(group.document, hit, query, answer.quotes))
-        if len(group.hits) > HITS_SHOWN:
-            hidden = len(group.hits) - HITS_SHOWN
+        if group.count > HITS_SHOWN:  # the answer carries the first hidden hit, to go to
+            hidden = group.count - HITS_SHOWN
             rows.append(MoreRow(group.document, group.hits[HITS_SHOWN], hidden))
     return rows
 

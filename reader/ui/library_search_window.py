@@ -19,10 +19,10 @@ from reader.ui.library_search_model import (
     ROW_ROLE,
     DocumentRow,
     HitRow,
+    LibraryAnswer,
     LibrarySearchModel,
     MoreRow,
 )
-from reader.ui.library_search_session import LibraryAnswer
 from reader.ui.message_bar import MessageBar
 from reader.ui.plain_text import plain_label
 from reader.ui.theme import Theme

@@ -272,7 +272,11 @@ def test_many_hits_in_one_document_are_capped_with_a_row_saying_how_many_more(
     rows = view.model.rows()
     [more] = [row for row in rows if isinstance(row, MoreRow)]
     [group] = answer.result.groups
-    assert more.hidden == len(group.hits) - 50 and more.hit == group.hits[50]
+    assert more.hidden == group.count - 50 and more.hit == group.hits[50]
+    # The search process hands the window the hits it shows and the one to go to, not all.
+    assert len(group.hits) == 51 and group.count > 1_000
+    assert "hits in 1 of 1 documents." in view.status.text()
+    assert f"{group.count:,} hits in 1 of 1" in view.status.text()
 
 
 def test_a_reader_who_never_searches_everything_starts_no_build(
