@@ -5,11 +5,9 @@ since this one has loaded them all already."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.child_result import child_result
 
 CHILD = r"""
 import json, sys
@@ -53,18 +51,7 @@ app.exec()
 
 
 def test_nothing_chinese_loads_before_the_first_paint(isolated_home: Path) -> None:
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, done.stderr
-    seen = json.loads(lines[0].removeprefix("RESULT "))
+    seen = child_result(CHILD)
     assert seen["paint"] == [], "loaded before the first paint"
     assert "革命史，無論是" in seen["first_page"], "the first page showed half-width punctuation"
     assert "革命史，無論是" in seen["page"], "full-width punctuation was lost after it"

@@ -5,11 +5,9 @@ one has loaded pypinyin already."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.child_result import child_result
 
 CHILD = r"""
 import json, sys
@@ -47,17 +45,6 @@ app.exec()
 
 
 def test_readings_are_drawn_while_pypinyin_stays_out_of_the_window(isolated_home: Path) -> None:
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, done.stderr
-    seen = json.loads(lines[0].removeprefix("RESULT "))
+    seen = child_result(CHILD)
     assert seen["readings"] > 100, "the article's first page has its readings"
     assert seen["loaded"] == [], "pypinyin was loaded in the window's process"
