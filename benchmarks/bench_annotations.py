@@ -447,7 +447,8 @@ class GuiProbe:
             self.marks.setdefault("first_paint", now)
             if self.selections and "marked_paint" not in self.marks:
                 self.marks["marked_paint"] = now
-            if "complete_paint" not in self.marks:
+            # Asking before the window has opened the session would open it on this thread.
+            if "complete_paint" not in self.marks and self.window.annotations.pending is None:
                 shown, expected = self.highlights_on_page(view)
                 if self.selections:
                     self.page_marks += [shown, expected]

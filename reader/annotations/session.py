@@ -61,9 +61,12 @@ class AnnotationSession:
         self.history: UndoStack[Changes] = UndoStack()
 
     @classmethod
-    def open(cls, store: AnnotationStore, document: Document) -> AnnotationSession:
-        """The session of `document` (its store document found or made, one transaction)."""
-        return cls(store, document, open_annotations(store, document))
+    def open(
+        cls, store: AnnotationStore, document: Document, opened: OpenedAnnotations | None = None
+    ) -> AnnotationSession:
+        """The session of `document` (its store document found or made, one transaction), or
+        from its annotations `opened` already (read on another thread)."""
+        return cls(store, document, opened or open_annotations(store, document))
 
     @property
     def document_id(self) -> str:

@@ -20,10 +20,12 @@ from reader.ui.after_paint import after_next_paint
 from reader.ui.annotation_marks import AnnotationMarks
 from reader.ui.reader_view import ReaderView
 from reader.ui.reanchoring import Reanchoring
+from reader.ui.session_reading import SessionReading
 from reader.ui.store_opening import StoreOpener, StoreOpening
 from reader.ui.theme import Theme
 
 if TYPE_CHECKING:  # the store and the session (SQLite) load after the first page is painted
+    from reader.annotations.placement import OpenedAnnotations
     from reader.annotations.session import AnnotationSession, Changes
     from reader.annotations.store import AnnotationStore, DocumentRecord
 
@@ -52,7 +54,8 @@ class AnnotationController(QObject):
         self.view = view
         self.opening: StoreOpening | None = StoreOpening(open_store, self)
         """The store's opening until the controller has taken the store (then None)."""
-        self.opening.finished.connect(self._open_pending)
+        self.opening.finished.connect(self._read_pending)
+        self._reading = SessionReading(self, self._on_read)
         self._store: AnnotationStore | None = None
         self._session: AnnotationSession | None = None
         self.pending: Document | None = None
@@ -61,8 +64,7 @@ class AnnotationController(QObject):
         self.marks = AnnotationMarks(view)
         self._reanchoring = Reanchoring(self)
         self._reanchoring.anchored.connect(self._on_anchored)
-        self._poll = QTimer(self)
-        self._poll.setInterval(EXTERNAL_CHANGE_POLL_MS)
+        self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_external_changes)
 
     @property
@@ -72,9 +74,8 @@ class AnnotationController(QObject):
         return self._session
 
     def open_store(self) -> AnnotationStore | None:
-        """The annotation store, opened now with the pending document's annotations (and so
-        its record in the library), waiting for it if a worker is opening it; None when
-        unavailable (or before any document)."""
+        """The store (None: unavailable, or no document yet), opened now with the pending
+        document's annotations and so its library record (waiting for a worker opening it)."""
         self._open_pending()
         return self._store
 
@@ -112,23 +113,40 @@ class AnnotationController(QObject):
         if self.opening is not None and not self.opening.done:
             self.opening.start()
         else:
-            self._open_pending()
+            self._read_pending()
 
-    def _open_pending(self) -> None:
-        document, self.pending = self.pending, None
-        if document is None:
-            return
-        from reader.annotations.session import AnnotationSession
+    def _read_pending(self) -> None:
+        """Read the pending annotations on a worker (a highlight meanwhile opens them at once)."""
+        document, store = self.pending, self._take_store()
+        if document is None or store is None:
+            return self._open_pending()
+        self._reading.start(store, document)
 
-        if self.opening is not None:  # the first document: take the store (waiting if need be)
+    def _on_read(self, document: Document, opened: OpenedAnnotations | None) -> None:
+        if document is self.pending:
+            self._open_pending(opened)
+
+    def _take_store(self) -> AnnotationStore | None:
+        """The store, taken from its opening the first time (waiting if need be)."""
+        if self.opening is not None:
             self._store, messages = self.opening.result()
             self.opening = None
             for message in messages:
                 self.notice.emit(message)
             self._poll.start()
-        if self._store is not None:
+        return self._store
+
+    def _open_pending(self, opened: OpenedAnnotations | None = None) -> None:
+        """Open the pending document's session, from its annotations read already if given."""
+        document, self.pending = self.pending, None
+        if document is None:
+            return
+        from reader.annotations.session import AnnotationSession
+
+        store = self._take_store()
+        if store is not None:
             try:
-                self._session = AnnotationSession.open(self._store, document)
+                self._session = AnnotationSession.open(store, document, opened)
             except StoreError as error:
                 self.failed.emit(f"The annotations of this document cannot be read: {error}")
         self._publish()

@@ -9,14 +9,18 @@ a highlight, closing the window. They wait on signals and events, never on the c
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from reader.annotations.model import Colour
+from reader.annotations.placement import OpenedAnnotations
 from reader.annotations.store import AnnotationStore
 from reader.app.paths import AppPaths
 from reader.app.services import Services
+from reader.document.model import Document
 from reader.ui.store_opening import StoreOpening
 from reader.ui.window import MainWindow
 from tests.gui.conftest import HANG_TIMEOUT_MS, MakeWindow, wait_for_load
@@ -126,3 +130,77 @@ def test_an_opener_that_raises_is_reported_not_hung(qtbot: QtBot) -> None:
     store, messages = opening.result()
     assert store is None
     assert messages and "a bug" in messages[0]
+
+
+class GatedReading:
+    """`placement.open_annotations` as the window's worker calls it, recording its thread and
+    holding it at a gate the test opens (the session's own opening is not held)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from reader.annotations import placement
+
+        self.threads: list[threading.Thread] = []
+        self.asked, self.gate = threading.Event(), threading.Event()
+        read = placement.open_annotations
+
+        def gated(store: AnnotationStore, document: Document) -> OpenedAnnotations:
+            self.threads.append(threading.current_thread())
+            self.asked.set()
+            assert self.gate.wait(HANG_TIMEOUT_S), "the test never opened the gate"
+            return read(store, document)
+
+        monkeypatch.setattr(placement, "open_annotations", gated)
+
+
+def open_second_document(window: MainWindow, folder: Path, name: str = "second") -> None:
+    """Open another document after the article (the store is then open: only its
+    annotations are read when it is shown)."""
+    path = folder / f"{name}.txt"
+    path.write_text(f"{name}\n\n这里也说{PASSAGE}的事。\n", encoding="utf-8")
+    window.open_path(path)
+
+
+def test_the_documents_annotations_are_read_on_a_worker(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With ten thousand annotations reading them froze the window after its first page."""
+    window = make_window()
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        window.open_request(None)
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        open_second_document(window, tmp_path)
+    text = window.current_document().text  # type: ignore[union-attr]
+    made = window.annotations.highlight(text.index(PASSAGE), text.index(PASSAGE) + 4)
+    assert made is not None
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        open_second_document(window, tmp_path, "third")
+    reading = GatedReading(monkeypatch)
+    reading.gate.set()
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        open_second_document(window, tmp_path)  # read again, on a worker
+
+    assert reading.threads and reading.threads[0] is not threading.main_thread()
+    assert [a.id for a in window.annotations.annotations] == [made.id]
+    assert window.view.annotation_keys_at(made.start + 1) == [made.id]
+
+
+def test_a_highlight_made_while_the_annotations_are_read_is_kept(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        window.open_request(None)
+    reading = GatedReading(monkeypatch)
+    open_second_document(window, tmp_path)
+    qtbot.waitUntil(reading.asked.is_set, timeout=HANG_TIMEOUT_MS)
+    text = window.current_document().text  # type: ignore[union-attr]
+    start = text.index(PASSAGE)
+
+    made = window.annotations.highlight(start, start + len(PASSAGE))  # opens the session now
+    session = window.annotations.session
+    with qtbot.waitSignal(window.annotations._reading.read, timeout=HANG_TIMEOUT_MS):
+        reading.gate.set()  # the worker's answer arrives late, and is dropped
+
+    assert made is not None and window.annotations.session is session
+    assert [a.id for a in window.annotations.annotations] == [made.id]
+    assert window.view.annotation_keys_at(start + 1) == [made.id]
