@@ -73,17 +73,22 @@ def assert_inside_the_page(window: MainWindow) -> QRect:
     return geometry
 
 
+def character_rect(window: MainWindow, position: int) -> QRect:
+    """Where the character at Qt `position` is, in the view's coordinates (as the card's)."""
+    view = window.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position)
+    return view.cursorRect(cursor).translated(view.viewport().pos())
+
+
 def test_a_click_at_the_right_end_of_a_line_keeps_the_card_off_the_scroll_bar(
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     window = article_window(qtbot, make_window, 620, 700)
-    view = window.view
     position = line_end_character(window, 0.2)
     ctrl_click_position(qtbot, window, position)
     card = assert_inside_the_page(window)
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(position)
-    clicked = view.cursorRect(cursor).translated(view.viewport().pos())
+    clicked = character_rect(window, position)
     assert clicked.right() > card.left(), "the card was not pulled in from the right edge"
     assert card.top() > clicked.bottom(), "there was room below the word"
 
@@ -92,13 +97,10 @@ def test_a_click_near_the_bottom_opens_the_card_above_the_word(
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     window = article_window(qtbot, make_window, 620, 700)
-    view = window.view
     position = line_end_character(window, 0.85)
     ctrl_click_position(qtbot, window, position)
     card = assert_inside_the_page(window)
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(position)
-    clicked = view.cursorRect(cursor).translated(view.viewport().pos())
+    clicked = character_rect(window, position)
     assert card.bottom() < clicked.top(), "the card covers the word it explains"
 
 

@@ -9,6 +9,7 @@ a highlight, closing the window. They wait on signals and events, never on the c
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -152,12 +153,18 @@ class GatedReading:
         monkeypatch.setattr(placement, "open_annotations", gated)
 
 
-def open_second_document(window: MainWindow, folder: Path, name: str = "second") -> None:
-    """Open another document after the article (the store is then open: only its
-    annotations are read when it is shown)."""
+def open_another_document(window: MainWindow, folder: Path, name: str) -> None:
+    """Open the document `name` of `folder` (made at first), whose text holds `PASSAGE`."""
     path = folder / f"{name}.txt"
-    path.write_text(f"{name}\n\n这里也说{PASSAGE}的事。\n", encoding="utf-8")
+    if not path.exists():
+        path.write_text(f"{name}\n\n这里也说{PASSAGE}的事。\n", encoding="utf-8")
     window.open_path(path)
+
+
+def shown_with_annotations(qtbot: QtBot, window: MainWindow, start: Callable[[], None]) -> None:
+    """Run `start`, which opens a document, and wait until its annotations are shown."""
+    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
+        start()
 
 
 def test_the_documents_annotations_are_read_on_a_worker(
@@ -165,19 +172,15 @@ def test_the_documents_annotations_are_read_on_a_worker(
 ) -> None:
     """With ten thousand annotations reading them froze the window after its first page."""
     window = make_window()
-    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
-        window.open_request(None)
-    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
-        open_second_document(window, tmp_path)
+    shown_with_annotations(qtbot, window, lambda: window.open_request(None))
+    shown_with_annotations(qtbot, window, lambda: open_another_document(window, tmp_path, "2"))
     text = window.current_document().text  # type: ignore[union-attr]
     made = window.annotations.highlight(text.index(PASSAGE), text.index(PASSAGE) + 4)
     assert made is not None
-    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
-        open_second_document(window, tmp_path, "third")
+    shown_with_annotations(qtbot, window, lambda: open_another_document(window, tmp_path, "3"))
     reading = GatedReading(monkeypatch)
-    reading.gate.set()
-    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
-        open_second_document(window, tmp_path)  # read again, on a worker
+    reading.gate.set()  # the second document again: read on a worker
+    shown_with_annotations(qtbot, window, lambda: open_another_document(window, tmp_path, "2"))
 
     assert reading.threads and reading.threads[0] is not threading.main_thread()
     assert [a.id for a in window.annotations.annotations] == [made.id]
@@ -188,10 +191,9 @@ def test_a_highlight_made_while_the_annotations_are_read_is_kept(
     qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     window = make_window()
-    with qtbot.waitSignal(window.annotations.opened, timeout=HANG_TIMEOUT_MS):
-        window.open_request(None)
+    shown_with_annotations(qtbot, window, lambda: window.open_request(None))
     reading = GatedReading(monkeypatch)
-    open_second_document(window, tmp_path)
+    open_another_document(window, tmp_path, "2")
     qtbot.waitUntil(reading.asked.is_set, timeout=HANG_TIMEOUT_MS)
     text = window.current_document().text  # type: ignore[union-attr]
     start = text.index(PASSAGE)
